@@ -1,0 +1,18 @@
+"""Errors that carry a message meant for the user (CLI exit 2, GUI dialog)."""
+from __future__ import annotations
+
+
+class UserInputError(Exception):
+    """Bad input from the user: the message says what is wrong and what to do."""
+
+
+class SpecError(UserInputError):
+    """A pipeline spec that does not validate; `problems` lists every error."""
+
+    def __init__(self, problems):
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+class NotFoundError(UserInputError):
+    """A named workspace object (dataset, run, model) does not exist."""

@@ -1,0 +1,143 @@
+"""Run, step-run and iteration records shared by every backend, with Azure's status strings."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+NOT_STARTED, QUEUED, PREPARING, STARTING, RUNNING = "NotStarted", "Queued", "Preparing", "Starting", "Running"
+FINALIZING, CANCEL_REQUESTED = "Finalizing", "CancelRequested"
+COMPLETED, FAILED, CANCELED, NOT_RESPONDING, UNKNOWN = "Completed", "Failed", "Canceled", "NotResponding", "Unknown"
+
+STATUSES = (NOT_STARTED, QUEUED, PREPARING, STARTING, RUNNING, FINALIZING, CANCEL_REQUESTED,
+            COMPLETED, FAILED, CANCELED, NOT_RESPONDING)
+TERMINAL = frozenset({COMPLETED, FAILED, CANCELED})
+ACTIVE = frozenset(STATUSES) - TERMINAL
+
+
+def normalize_status(raw: str | None) -> str:
+    """Map an SDK or stored status string to one of ours; `Finished` means `Completed`."""
+    if raw == "Finished":
+        return COMPLETED
+    if raw == "Cancelled":
+        return CANCELED
+    return raw if raw in STATUSES else UNKNOWN
+
+
+def is_terminal(status: str) -> bool:
+    return status in TERMINAL
+
+
+@dataclass
+class IterationRecord:
+    """One AutoML child run `<steprun_id>_<n>`."""
+
+    run_id: str
+    iteration: int
+    status: str = COMPLETED
+    run_algorithm: str = ""
+    run_preprocessor: str = ""
+    hyperparameters: dict = field(default_factory=dict)
+    metrics: dict = field(default_factory=dict)
+    duration_s: float | None = None
+    seeded: bool = False
+
+    @property
+    def pipeline(self) -> str:
+        """How Azure's widget names an iteration: '<preprocessor> <algorithm>'."""
+        return " ".join(p for p in (self.run_preprocessor, self.run_algorithm) if p)
+
+
+@dataclass
+class StepRunRecord:
+    run_id: str
+    name: str                       # "data_prep" | "automl" | "register"
+    status: str = NOT_STARTED
+    reused: bool = False
+    reused_from: str | None = None
+    started_at: float | None = None
+    ended_at: float | None = None
+    error: str | None = None
+    log_path: str | None = None
+    outputs: dict = field(default_factory=dict)   # output name -> local path
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None:
+            return None
+        import time
+        return (self.ended_at or time.time()) - self.started_at
+
+
+@dataclass
+class RunRecord:
+    """One pipeline submission with its steps and (for the AutoML step) iterations."""
+
+    run_id: str
+    experiment: str
+    status: str = NOT_STARTED
+    created_at: float | None = None
+    started_at: float | None = None
+    ended_at: float | None = None
+    phase: str = ""                 # what the run is doing now, e.g. "queued behind run X"
+    error: str | None = None
+    primary_metric: str = ""
+    task: str = ""
+    parameters: dict = field(default_factory=dict)
+    spec_yaml: str = ""
+    dataset: str = ""               # name:version
+    best_metric: float | None = None
+    best_iteration: int | None = None
+    backend: str = "local"
+    steps: list[StepRunRecord] = field(default_factory=list)
+    iterations: list[IterationRecord] = field(default_factory=list)
+    properties: dict = field(default_factory=dict)   # reproducibility, guardrails, stop reason…
+
+    def step(self, name: str) -> StepRunRecord | None:
+        return next((s for s in self.steps if s.name == name), None)
+
+    @property
+    def duration_s(self) -> float | None:
+        if self.started_at is None:
+            return None
+        import time
+        return (self.ended_at or time.time()) - self.started_at
+
+
+@dataclass
+class DatasetVersion:
+    name: str
+    version: int
+    sources: list[str]
+    content_hash: str
+    created_at: float
+    rows: int | None = None
+    columns: list[str] = field(default_factory=list)
+    path: str | None = None         # local snapshot file
+    description: str = ""
+
+
+@dataclass
+class ModelVersion:
+    name: str
+    version: int
+    path: str
+    content_hash: str
+    created_at: float
+    run_id: str | None = None
+    iteration: int | None = None
+    dataset: str = ""
+    primary_metric: str = ""
+    metric_value: float | None = None
+    task: str = ""
+    size_bytes: int = 0
+    properties: dict = field(default_factory=dict)  # package versions, dataprep params path…
+
+
+@dataclass
+class ComputeTarget:
+    name: str
+    kind: str = "local"             # "local" | "AmlCompute"
+    vm_size: str = ""
+    min_nodes: int = 0
+    max_nodes: int = 1
+    priority: str = "Dedicated"
+    state: str = "Succeeded"
