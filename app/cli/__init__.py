@@ -1,0 +1,70 @@
+"""`automl-desk`: the headless twins of the GUI's actions.
+
+Each command group lives in its own module exposing `register(subparsers)`; a command's
+handler is `fn(args) -> int`. Exit codes: 0 success, 1 the run ended Failed/Canceled,
+2 bad input (one clear line on stderr, no traceback).
+"""
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+
+from app import __version__
+from app.core.errors import UserInputError
+
+COMMAND_MODULES = ("demo", "run", "datasets", "runs", "metrics", "compare", "models", "predict", "export")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="automl-desk", description=__doc__.splitlines()[0])
+    parser.add_argument("--version", action="version", version=f"automl-desk {__version__}")
+    parser.add_argument("--workspace", metavar="DIR|azure:PATH",
+                        help="local workspace folder or azure:PATH/config.json "
+                             "(default: $AUTOML_DESK_WORKSPACE, else the 'default' local workspace)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+    for name in COMMAND_MODULES:
+        try:
+            module = importlib.import_module(f"app.cli.{name}_cmd")
+        except ModuleNotFoundError as exc:
+            if exc.name != f"app.cli.{name}_cmd":
+                raise
+            continue
+        module.register(sub)
+    return parser
+
+
+def add_json_flag(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="print machine-readable JSON")
+
+
+def print_json(data) -> None:
+    print(json.dumps(data, indent=2, default=str))
+
+
+def backend_from(args):
+    from app.backends import open_backend
+
+    return open_backend(args.workspace)
+
+
+def main(argv: list[str] | None = None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if not argv:
+        from app.ui.application import run_gui
+
+        return run_gui([])
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "handler", None):
+        parser.print_help()
+        return 2
+    try:
+        return int(args.handler(args) or 0)
+    except UserInputError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        print("interrupted", file=sys.stderr)
+        return 1
