@@ -1,0 +1,148 @@
+"""The runs browser dock: experiments → runs, filtered by experiment and status, polled live."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
+                               QTableView, QVBoxLayout, QWidget)
+
+from app.core import runs as run_states
+from app.ui.monitor.poller import PollWorker
+from app.ui.monitor.runs_model import RUN_ID_ROLE, RunsFilterProxy, RunsTableModel
+
+ALL_EXPERIMENTS = "All experiments"
+STATUS_FILTERS = {
+    "All statuses": None,
+    "Active": run_states.ACTIVE,
+    "Completed": {run_states.COMPLETED},
+    "Failed": {run_states.FAILED},
+    "Canceled": {run_states.CANCELED},
+}
+
+
+def fetch_runs(backend) -> tuple[list[str], list]:
+    """Worker side of a runs-browser poll."""
+    return list(backend.list_experiments()), list(backend.list_runs(None))
+
+
+class RunsBrowserDock(QDockWidget):
+    """Lists the workspace's runs; double-click (or Enter) opens one."""
+
+    run_activated = Signal(str)
+    """The user asked to open this run id."""
+    selection_changed = Signal(list)
+    """The run ids now selected (for Compare)."""
+
+    def __init__(self, runner, parent=None, interval_ms: int = 3000):
+        super().__init__("Runs", parent)
+        self.setObjectName("RunsBrowserDock")
+        self._backend = None
+        self.model = RunsTableModel(self)
+        self.proxy = RunsFilterProxy(self)
+        self.proxy.setSourceModel(self.model)
+
+        self.experiment_combo = QComboBox()
+        self.experiment_combo.addItem(ALL_EXPERIMENTS)
+        self.experiment_combo.currentTextChanged.connect(self._on_experiment_changed)
+        self.status_combo = QComboBox()
+        self.status_combo.addItems(list(STATUS_FILTERS))
+        self.status_combo.currentTextChanged.connect(
+            lambda text: self.proxy.set_statuses(STATUS_FILTERS.get(text)))
+
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.activated.connect(self._on_double_clicked)
+        self.view.selectionModel().selectionChanged.connect(
+            lambda *_: self.selection_changed.emit(self.selected_run_ids()))
+        self.message = QLabel("No workspace open.")
+        self.message.setWordWrap(True)
+
+        filters = QHBoxLayout()
+        filters.addWidget(self.experiment_combo, 1)
+        filters.addWidget(self.status_combo)
+        body = QWidget()
+        layout = QVBoxLayout(body)
+        layout.setContentsMargins(4, 4, 4, 4)
+        layout.addLayout(filters)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.message)
+        self.setWidget(body)
+
+        self.poller = PollWorker(runner, self._fetch, interval_ms, self)
+        self.poller.polled.connect(self._on_polled)
+        self.poller.poll_failed.connect(self._on_poll_failed)
+
+    def _fetch(self):
+        return fetch_runs(self._backend)
+
+    def set_backend(self, backend) -> None:
+        """Show the runs of `backend` (None clears the list and stops polling)."""
+        self._backend = backend
+        if backend is None:
+            self.poller.stop()
+            self.model.set_runs([])
+            self.message.setText("No workspace open.")
+            return
+        self.message.setText("Loading runs…")
+        self.poller.start()
+
+    def refresh(self) -> None:
+        if self._backend is not None:
+            self.poller.poll_now()
+
+    def selected_run_ids(self) -> list[str]:
+        rows = {index.row() for index in self.view.selectionModel().selectedRows()}
+        return [self.proxy.index(row, 0).data(RUN_ID_ROLE) for row in sorted(rows)]
+
+    @Slot(object)
+    def _on_polled(self, value) -> None:
+        experiments, listed = value
+        selected = set(self.selected_run_ids())
+        self.model.set_runs(listed)
+        self._set_experiments(experiments)
+        self._reselect(selected)
+        active = sum(1 for r in listed if r.status in run_states.ACTIVE)
+        self.message.setText(f"{len(listed)} runs, {active} active" if listed else
+                             "No runs yet: submit a pipeline to see it here.")
+
+    def _reselect(self, run_ids: set[str]) -> None:
+        if not run_ids:
+            return
+        from PySide6.QtCore import QItemSelectionModel
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(self.proxy.rowCount()):
+            index = self.proxy.index(row, 0)
+            if index.data(RUN_ID_ROLE) in run_ids:
+                self.view.selectionModel().select(index, flags)
+
+    def _set_experiments(self, experiments: list[str]) -> None:
+        current = self.experiment_combo.currentText()
+        wanted = [ALL_EXPERIMENTS, *sorted(experiments)]
+        if [self.experiment_combo.itemText(i) for i in range(self.experiment_combo.count())] == wanted:
+            return
+        self.experiment_combo.blockSignals(True)
+        self.experiment_combo.clear()
+        self.experiment_combo.addItems(wanted)
+        self.experiment_combo.setCurrentText(current if current in wanted else ALL_EXPERIMENTS)
+        self.experiment_combo.blockSignals(False)
+
+    @Slot(str)
+    def _on_poll_failed(self, message: str) -> None:
+        self.message.setText(f"Could not list runs: {message}")
+
+    @Slot(str)
+    def _on_experiment_changed(self, text: str) -> None:
+        self.proxy.set_experiment(None if text == ALL_EXPERIMENTS else text)
+
+    def _on_double_clicked(self, index) -> None:
+        run_id = index.siblingAtColumn(0).data(RUN_ID_ROLE)
+        if run_id:
+            self.run_activated.emit(run_id)
