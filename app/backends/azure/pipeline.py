@@ -1,0 +1,159 @@
+"""Builds the seed sample's pipeline graph from a spec with real SDK v1 objects.
+
+data_prep (PythonScriptStep over the bundled step scripts, the dataset as a named input,
+an OutputFileDatasetConfig read back as Parquet) -> automl (AutoMLStep with PipelineData
+outputs for the metrics and the best model) -> register (PythonScriptStep taking the model
+and the `model_name` PipelineParameter). Step names are the record names the monitor uses.
+
+The caller resolves everything that needs the service (workspace, datastore, dataset,
+compute targets) so the builder itself makes no request beyond what `Pipeline()` does.
+"""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+from app.core.errors import UserInputError
+from app.core.spec import PARAM_REF, PipelineSpec
+
+DATAPREP_STEP, AUTOML_STEP, REGISTER_STEP = "data_prep", "automl", "register"
+METRICS_DATA, MODEL_DATA = "metrics_data", "model_data"
+METRICS_OUTPUT, MODEL_OUTPUT = "metrics_output", "best_model_output"
+PREPARED_DATA, REGISTRATION = "prepared_data", "registration"
+DATAPREP_SCRIPT, REGISTER_SCRIPT = "dataprep.py", "register_model.py"
+OUTPUT_ROOT = "automl-desk"
+ENVIRONMENT_NAME = "automl-desk-steps"
+PYTHON_VERSION = "3.10"
+# What the step scripts import on the compute: pandas/pyarrow for data prep, and the Run
+# context (azureml-core via azureml-defaults) for registering the model.
+STEP_PIP_PACKAGES = ("azureml-defaults", "pandas>=2.0,<3", "pyarrow>=14", "numpy")
+
+
+@dataclass
+class BuiltPipeline:
+    pipeline: Any
+    steps: dict = field(default_factory=dict)        # step name -> PipelineStep
+    parameters: dict = field(default_factory=dict)   # name -> PipelineParameter used by the graph
+
+
+def step_environment():
+    from azureml.core import Environment
+    from azureml.core.conda_dependencies import CondaDependencies
+
+    env = Environment(ENVIRONMENT_NAME)
+    env.python.conda_dependencies = CondaDependencies.create(
+        python_version=PYTHON_VERSION, pip_packages=list(STEP_PIP_PACKAGES))
+    return env
+
+
+def run_configuration(compute_name: str):
+    from azureml.core.runconfig import RunConfiguration
+
+    config = RunConfiguration()
+    config.target = compute_name
+    config.environment = step_environment()
+    return config
+
+
+def automl_config(spec: PipelineSpec, training_data, compute_target, project_dir: str):
+    """The AutoMLConfig of the spec's settings (exact AutoMLConfig names) on a ComputeTarget."""
+    from azureml.train.automl import AutoMLConfig
+
+    kwargs = spec.automl.automl_config_kwargs()
+    if spec.automl.forecasting:
+        from azureml.automl.core.forecasting_parameters import ForecastingParameters
+
+        kwargs["forecasting_parameters"] = ForecastingParameters(**spec.automl.forecasting)
+    return AutoMLConfig(training_data=training_data, compute_target=compute_target, path=project_dir,
+                        debug_log="automl_errors.log", **kwargs)
+
+
+def model_name_argument(spec: PipelineSpec, parameters: dict):
+    """The register step's model name: its PipelineParameter, or the literal name."""
+    match = PARAM_REF.match(str(spec.register.model_name))
+    return parameters[match.group(1)] if match else str(spec.register.model_name)
+
+
+def dataprep_script(spec: PipelineSpec, bundled_dir: Path, base_dir: Path | None) -> tuple[str, str, list]:
+    """(source_directory, script_name, extra arguments) of the data-prep step."""
+    prep = spec.data_prep
+    if prep.is_bundled:
+        return str(bundled_dir), DATAPREP_SCRIPT, ["--options", json.dumps(prep.options, sort_keys=True)]
+    script = Path(prep.script)
+    if not script.is_absolute() and base_dir is not None:
+        script = base_dir / script
+    return str(script.resolve().parent), script.name, [str(a) for a in prep.arguments]
+
+
+def resolve_compute(computes: Mapping[str, Any], name: str, step: str):
+    try:
+        return computes[name]
+    except KeyError:
+        known = ", ".join(sorted(computes)) or "none yet; create one on the Compute page"
+        raise UserInputError(f"{step}.compute: '{name}' is not a compute target of this workspace; "
+                             f"choose one of: {known}") from None
+
+
+def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: Mapping[str, Any],
+                   step_scripts: Path | None = None, base_dir: Path | None = None) -> BuiltPipeline:
+    """The seed graph for `spec`.
+
+    `dataset` is the registered TabularDataset, `datastore` receives the step outputs,
+    `computes` maps names to ComputeTarget objects (AutoMLStep rejects a bare name).
+    """
+    from azureml.data import OutputFileDatasetConfig
+    from azureml.pipeline.core import Pipeline, PipelineData, PipelineParameter, TrainingOutput
+    from azureml.pipeline.steps import AutoMLStep, PythonScriptStep
+
+    from app.locator import step_scripts_dir
+
+    bundled = Path(step_scripts or step_scripts_dir())
+    built = BuiltPipeline(pipeline=None)
+    parameters = {name: PipelineParameter(name=name, default_value=value) for name, value in spec.parameters.items()}
+
+    training_data = dataset
+    if spec.data_prep is not None:
+        name = spec.step_compute(DATAPREP_STEP)
+        compute = resolve_compute(computes, name, DATAPREP_STEP)
+        source_dir, script, extra = dataprep_script(spec, bundled, base_dir)
+        # The step script reads a path: the tabular dataset is handed over as CSV files.
+        raw = dataset.to_csv_files().as_named_input(spec.dataset_name.replace("-", "_")).as_download()
+        prepared = OutputFileDatasetConfig(name=PREPARED_DATA, destination=(datastore, f"{OUTPUT_ROOT}/{PREPARED_DATA}/{{run-id}}"))
+        built.steps[DATAPREP_STEP] = PythonScriptStep(
+            name=DATAPREP_STEP, script_name=script, source_directory=source_dir,
+            arguments=["--input", raw, "--output", prepared, *extra],
+            compute_target=compute, runconfig=run_configuration(name),
+            allow_reuse=spec.data_prep.allow_reuse)
+        training_data = prepared.read_parquet_files(path_glob="*.parquet")
+
+    name = spec.step_compute(AUTOML_STEP)
+    automl_compute = resolve_compute(computes, name, AUTOML_STEP)
+    metrics_data = PipelineData(METRICS_DATA, datastore=datastore, pipeline_output_name=METRICS_OUTPUT,
+                                training_output=TrainingOutput(type="Metrics"))
+    model_data = PipelineData(MODEL_DATA, datastore=datastore, pipeline_output_name=MODEL_OUTPUT,
+                              training_output=TrainingOutput(type="Model"))
+    config = automl_config(spec, training_data, automl_compute, str(bundled))
+    built.steps[AUTOML_STEP] = AutoMLStep(
+        name=AUTOML_STEP, automl_config=config, outputs=[metrics_data, model_data],
+        enable_default_model_output=False, enable_default_metrics_output=False,
+        allow_reuse=spec.automl.allow_reuse)
+
+    if spec.register is not None:
+        name = spec.step_compute(REGISTER_STEP)
+        compute = resolve_compute(computes, name, REGISTER_STEP)
+        registration = OutputFileDatasetConfig(name=REGISTRATION, destination=(datastore, f"{OUTPUT_ROOT}/{REGISTRATION}/{{run-id}}"))
+        model_name = model_name_argument(spec, parameters)
+        built.steps[REGISTER_STEP] = PythonScriptStep(
+            name=REGISTER_STEP, script_name=REGISTER_SCRIPT, source_directory=str(bundled),
+            arguments=["--model", model_data, "--model-name", model_name, "--output", registration, "--mode", "azure"],
+            inputs=[model_data], compute_target=compute, runconfig=run_configuration(name),
+            allow_reuse=spec.register.allow_reuse)
+        if not isinstance(model_name, str):
+            built.parameters[model_name.name] = model_name
+
+    built.pipeline = Pipeline(workspace=workspace, steps=list(built.steps.values()),
+                              description=spec.description or f"AutoML Desk pipeline {spec.experiment}",
+                              default_datastore=datastore)
+    return built

@@ -1,0 +1,122 @@
+"""The seed graph built offline from the Titanic spec with real SDK objects."""
+from __future__ import annotations
+
+import pytest
+
+from app.core.errors import UserInputError
+from app.core.spec import copy_spec, load_spec
+from app.locator import example_spec
+from graph_checks import automl_settings, edges, module_node, summary
+
+ALLOWED = ["LightGBM", "XGBoostClassifier", "LogisticRegression"]
+
+
+def titanic_on_azure():
+    spec = load_spec(example_spec())
+    spec.compute = "cpu-cluster"
+    spec.automl.allowed_models = list(ALLOWED)
+    return spec
+
+
+@pytest.fixture(scope="module")
+def step_scripts(tmp_path_factory):
+    """The bundled step scripts folder, or stand-ins while it is incomplete."""
+    from app.locator import step_scripts_dir
+
+    real = step_scripts_dir()
+    if (real / "dataprep.py").is_file() and (real / "register_model.py").is_file():
+        return real
+    folder = tmp_path_factory.mktemp("step_scripts")
+    for name in ("dataprep.py", "register_model.py"):
+        (folder / name).write_text("print('stand-in')\n")
+    return folder
+
+
+def build(offline, spec, step_scripts, computes=("cpu-cluster",)):
+    from app.backends.azure.pipeline import build_pipeline
+
+    ws = offline.OfflineWorkspace(computes=computes)
+    with offline.offline_pipeline_patches():
+        return build_pipeline(spec, ws, offline.registered_dataset(ws), offline.blob_datastore(ws),
+                              ws.compute_targets, step_scripts=step_scripts)
+
+
+@pytest.fixture(scope="module")
+def built(offline, step_scripts):
+    return build(offline, titanic_on_azure(), step_scripts)
+
+
+def test_three_steps_and_the_dataset_source(built):
+    g = built.pipeline.graph
+    assert {n.name for n in g.module_nodes} == {"data_prep", "automl", "register"}
+    assert {n.name for n in g.datasource_nodes} == {"titanic_ds"}
+
+
+def test_edges_run_dataprep_then_automl_then_register(built):
+    assert edges(built.pipeline.graph) == {
+        ("titanic_ds", "data", "data_prep", "titanic_ds"),
+        ("data_prep", "prepared_data", "automl", "training_data"),
+        ("automl", "model_data", "register", "model_data"),
+    }
+
+
+def test_automl_settings_on_the_node(built):
+    settings = automl_settings(built.pipeline.graph)
+    assert settings == {
+        "task_type": "classification", "primary_metric": "AUC_weighted", "dto_primary_metric": "AUC_weighted",
+        "iterations": 20, "iteration_timeout_minutes": 10, "experiment_timeout_minutes": 15,
+        "n_cross_validations": 5, "featurization": "auto", "label_column_name": "Survived",
+        "enable_early_stopping": True, "target": "cpu-cluster", "MLCComputeType": "AmlCompute",
+        "vm_type": "STANDARD_DS3_V2", "is_timeseries": False, "allowed_models": set(ALLOWED),
+    }
+
+
+def test_pipeline_outputs_parameter_and_reuse(built):
+    s = summary(built.pipeline)
+    assert s["outputs"] == {"metrics_output", "best_model_output"}
+    assert s["params"] == {"model_name": "TitanicSurvivalInitial"}
+    assert s["allow_reuse"] == {"data_prep": True, "automl": True, "register": False}
+    assert s["scripts"] == {"data_prep": "dataprep.py", "register": "register_model.py"}
+    assert set(built.parameters) == {"model_name"}
+    register = module_node(built.pipeline.graph, "register")
+    assert register._params["model_name"].get_value() is built.parameters["model_name"]
+
+
+def test_automl_outputs_are_training_outputs(built):
+    step = built.steps["automl"]
+    outputs = {o.name: o for o in step._outputs}
+    assert outputs["metrics_data"]._training_output.type == "Metrics"
+    assert outputs["model_data"]._training_output.type == "Model"
+
+
+def test_step_environment_has_what_the_scripts_need(built):
+    conda = built.steps["data_prep"]._runconfig.environment.python.conda_dependencies
+    packages = " ".join(conda.pip_packages)
+    for needed in ("pandas", "pyarrow", "azureml-defaults"):
+        assert needed in packages
+
+
+def test_validate_is_clean(built):
+    assert built.pipeline.validate() == []
+
+
+def test_per_step_compute(offline, step_scripts):
+    spec = titanic_on_azure()
+    spec.automl.compute = "big-cluster"
+    s = summary(build(offline, spec, step_scripts, computes=("cpu-cluster", "big-cluster")).pipeline)
+    assert s["targets"] == {"data_prep": "cpu-cluster", "automl": "big-cluster", "register": "cpu-cluster"}
+
+
+def test_without_dataprep_and_register_automl_reads_the_dataset(offline, step_scripts):
+    spec = copy_spec(titanic_on_azure())
+    spec.data_prep, spec.register = None, None
+    s = summary(build(offline, spec, step_scripts).pipeline)
+    assert s["steps"] == {"automl"}
+    assert s["params"] == {}
+
+
+def test_unknown_compute_names_the_field_and_the_choices(offline, step_scripts):
+    spec = titanic_on_azure()
+    spec.automl.compute = "gpu-cluster"
+    with pytest.raises(UserInputError, match=r"automl.compute: 'gpu-cluster' .* cpu-cluster"):
+        build(offline, spec, step_scripts)
