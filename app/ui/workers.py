@@ -56,11 +56,49 @@ class JobWorker(QObject):
         self.sink.cancel()
 
 
+class _CallbackRelay(QObject):
+    """Lives on the thread that started the job, so callbacks (lambdas included) run there.
+
+    A signal connected straight to a lambda or a plain function runs it on the emitting
+    (worker) thread; connecting to this object's slots queues the call to its own thread.
+    """
+
+    def __init__(self, on_result, on_failed, on_progress, on_cancelled, on_finished):
+        super().__init__()
+        self._on = {"result": on_result, "failed": on_failed, "progress": on_progress,
+                    "cancelled": on_cancelled, "finished": on_finished}
+
+    def _call(self, name, *args):
+        callback = self._on.get(name)
+        if callback is not None:
+            callback(*args)
+
+    @Slot(object)
+    def result(self, value):
+        self._call("result", value)
+
+    @Slot(str, str)
+    def failed(self, message, details):
+        self._call("failed", message, details)
+
+    @Slot(object, str)
+    def progress(self, fraction, message):
+        self._call("progress", fraction, message)
+
+    @Slot()
+    def cancelled(self):
+        self._call("cancelled")
+
+    @Slot()
+    def finished(self):
+        self._call("finished")
+
+
 class JobHandle:
     """A running job: its worker (connect to its signals) and its thread."""
 
-    def __init__(self, worker: JobWorker, thread: QThread):
-        self.worker, self.thread = worker, thread
+    def __init__(self, worker: JobWorker, thread: QThread, relay: QObject | None = None):
+        self.worker, self.thread, self.relay = worker, thread, relay
 
     def cancel(self) -> None:
         self.worker.cancel()
@@ -90,12 +128,13 @@ class JobRunner(QObject):
         worker = JobWorker(job, *args, **kwargs)
         thread = QThread()
         worker.moveToThread(thread)
-        for signal, slot in ((worker.succeeded, on_result), (worker.failed, on_failed),
-                             (worker.progressed, on_progress), (worker.cancelled, on_cancelled),
-                             (worker.finished, on_finished)):
-            if slot is not None:
-                signal.connect(slot)
-        handle = JobHandle(worker, thread)
+        relay = _CallbackRelay(on_result, on_failed, on_progress, on_cancelled, on_finished)
+        worker.succeeded.connect(relay.result)
+        worker.failed.connect(relay.failed)
+        worker.progressed.connect(relay.progress)
+        worker.cancelled.connect(relay.cancelled)
+        worker.finished.connect(relay.finished)
+        handle = JobHandle(worker, thread, relay)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit)
         thread.finished.connect(lambda: self._forget(handle))
@@ -108,6 +147,8 @@ class JobRunner(QObject):
             self._handles.remove(handle)
         handle.worker.deleteLater()
         handle.thread.deleteLater()
+        if handle.relay is not None:
+            handle.relay.deleteLater()
 
     def running(self) -> int:
         return sum(1 for h in self._handles if h.is_running())
