@@ -49,6 +49,23 @@ def backend_from(args):
     return open_backend(args.workspace)
 
 
+def _workspace_first(argv: list[str]) -> list[str]:
+    """Accept `--workspace` anywhere on the line, not only before the command."""
+    rest, front, i = [], [], 0
+    while i < len(argv):
+        arg = argv[i]
+        if arg == "--workspace" and i + 1 < len(argv):
+            front += argv[i:i + 2]
+            i += 2
+            continue
+        if arg.startswith("--workspace="):
+            front.append(arg)
+        else:
+            rest.append(arg)
+        i += 1
+    return front + rest
+
+
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
     if not argv:
@@ -56,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
 
         return run_gui([])
     parser = build_parser()
-    args = parser.parse_args(argv)
+    args = parser.parse_args(_workspace_first(argv))
     if not getattr(args, "handler", None):
         parser.print_help()
         return 2

@@ -1,0 +1,79 @@
+"""Checks of a spec against the registered data, run before any run record exists."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from app.backends.local.tables import read_table, table_columns
+from app.core.errors import UserInputError
+from app.core.spec import PipelineSpec, Problem
+
+LABEL_SAMPLE_ROWS = 2_000_000
+
+
+def check_data(spec: PipelineSpec, data_path: Path, dataset_ref: str) -> list[Problem]:
+    """Problems with the data for this spec: label present, not dropped, usable for the task."""
+    problems: list[Problem] = []
+    add = lambda path, msg, level="error": problems.append(Problem(path, msg, level))  # noqa: E731
+    try:
+        columns = table_columns(data_path)
+    except UserInputError as exc:
+        return [Problem("dataset", f"{dataset_ref}: {exc}")]
+    a = spec.automl
+    label = a.label_column_name
+    prep = spec.data_prep
+    shown = ", ".join(columns[:30]) + (" …" if len(columns) > 30 else "")
+    if prep is not None and not prep.is_bundled:
+        add("automl.label_column_name", "a custom data-prep script decides the columns; the label is checked when it runs",
+            "warning")
+        return problems
+    if prep is not None:
+        for key, value in prep.options.items():
+            names = value if isinstance(value, list) else list(value) if isinstance(value, dict) else []
+            for col in names:
+                if col not in columns:
+                    add(f"data_prep.options.{key}", f"column '{col}' is not in dataset {dataset_ref} (columns: {shown})")
+        if label in (prep.options.get("drop") or []):
+            add("data_prep.options.drop", f"drops the label column '{label}'; remove it from the list")
+    if label and label not in columns:
+        add("automl.label_column_name", f"column '{label}' is not in dataset {dataset_ref} (columns: {shown})")
+        return problems
+    for key in ("weight_column_name",):
+        col = getattr(a, key)
+        if col and col not in columns:
+            add(f"automl.{key}", f"column '{col}' is not in dataset {dataset_ref}")
+    if a.task == "forecasting":
+        time_col = (a.forecasting or {}).get("time_column_name")
+        if time_col and time_col not in columns:
+            add("automl.forecasting.time_column_name", f"column '{time_col}' is not in dataset {dataset_ref}")
+    if label:
+        problems.extend(check_label(read_table(data_path, usecols=[label])[label], label, a.task, a.positive_label))
+    return problems
+
+
+def check_label(values, label: str, task: str, positive_label=None) -> list[Problem]:
+    """Whether a label column can be learned for `task`."""
+    import pandas as pd
+
+    where = "automl.label_column_name"
+    present = values.dropna()
+    if present.empty:
+        return [Problem(where, f"column '{label}' has no values (all missing); choose another label column")]
+    if task == "classification":
+        classes = present.unique()
+        if len(classes) < 2:
+            return [Problem(where, f"column '{label}' has only one class ({classes[0]!r}); "
+                                   "classification needs at least two")]
+        out = []
+        if positive_label is not None and str(positive_label) not in {str(c) for c in classes}:
+            out.append(Problem("automl.positive_label", f"'{positive_label}' is not a class of '{label}'"))
+        if pd.api.types.is_float_dtype(present) and len(classes) > max(50, len(present) // 2):
+            out.append(Problem("automl.task", f"'{label}' looks continuous ({len(classes)} distinct values); "
+                                              "did you mean regression?", "warning"))
+        return out
+    numeric = pd.to_numeric(present, errors="coerce")
+    if numeric.isna().any():
+        bad = present[numeric.isna()].iloc[0]
+        return [Problem(where, f"{task} needs a numeric label; '{label}' has values like {bad!r}")]
+    if numeric.nunique() < 2:
+        return [Problem(where, f"column '{label}' has a single value; there is nothing to predict")]
+    return []

@@ -1,0 +1,110 @@
+"""Reading CSV/Parquet tables with messages that say what is wrong with the file."""
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+from app.core.errors import UserInputError
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+CSV_SUFFIXES = {".csv", ".tsv", ".txt"}
+PARQUET_SUFFIXES = {".parquet", ".pq"}
+
+
+def table_format(path: Path) -> str:
+    suffix = path.suffix.lower()
+    if suffix in PARQUET_SUFFIXES:
+        return "parquet"
+    if suffix in CSV_SUFFIXES:
+        return "csv"
+    with open(path, "rb") as fh:
+        return "parquet" if fh.read(4) == b"PAR1" else "csv"
+
+
+def csv_header(path: Path) -> list[str]:
+    """The header row, checked: not empty, UTF-8, no duplicate names."""
+    if path.stat().st_size == 0:
+        raise UserInputError(f"{path.name}: the file is empty; choose a CSV file with a header row and data")
+    try:
+        with open(path, newline="", encoding="utf-8-sig") as fh:
+            header = next(csv.reader(fh), [])
+            has_row = next(fh, None) is not None
+    except UnicodeDecodeError as exc:
+        raise UserInputError(
+            f"{path.name}: not UTF-8 text (byte {exc.start}); re-save the file as UTF-8 CSV") from None
+    if not header or all(not h.strip() for h in header):
+        raise UserInputError(f"{path.name}: the first line is empty; the file needs a header row")
+    if not has_row:
+        raise UserInputError(f"{path.name}: has a header but no data rows")
+    seen, dupes = set(), []
+    for name in header:
+        if name in seen:
+            dupes.append(name)
+        seen.add(name)
+    if dupes:
+        raise UserInputError(f"{path.name}: duplicate column names {sorted(set(dupes))}; rename them so each is unique")
+    return header
+
+
+def read_table(path: str | Path, nrows: int | None = None, usecols: list[str] | None = None) -> "pd.DataFrame":
+    import pandas as pd
+
+    path = Path(path)
+    if not path.is_file():
+        raise UserInputError(f"file not found: {path}")
+    if table_format(path) == "parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            pf = pq.ParquetFile(path)
+            if nrows is None:
+                return pf.read(columns=usecols).to_pandas()
+            batch = next(pf.iter_batches(batch_size=max(nrows, 1), columns=usecols), None)
+            return batch.to_pandas() if batch is not None else pf.schema_arrow.empty_table().to_pandas()
+        except UserInputError:
+            raise
+        except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
+            raise UserInputError(f"{path.name}: not a readable Parquet file ({exc})") from None
+    csv_header(path)
+    try:
+        return pd.read_csv(path, nrows=nrows, usecols=usecols, encoding="utf-8-sig", low_memory=False)
+    except ValueError as exc:
+        raise UserInputError(f"{path.name}: cannot be read as CSV ({exc})") from None
+    except pd.errors.ParserError as exc:
+        raise UserInputError(f"{path.name}: malformed CSV ({exc}); check the delimiter and quoting") from None
+
+
+def table_columns(path: Path) -> list[str]:
+    if table_format(path) == "parquet":
+        try:
+            import pyarrow.parquet as pq
+
+            return list(pq.ParquetFile(path).schema_arrow.names)
+        except Exception as exc:  # noqa: BLE001
+            raise UserInputError(f"{path.name}: not a readable Parquet file ({exc})") from None
+    return csv_header(path)
+
+
+def count_rows(path: Path, sink=None) -> int:
+    """Rows of a table without loading it whole (CSV read in chunks)."""
+    if table_format(path) == "parquet":
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(path).metadata.num_rows
+    import pandas as pd
+
+    total, size = 0, max(path.stat().st_size, 1)
+    try:
+        with open(path, "rb") as raw:
+            reader = pd.read_csv(raw, chunksize=200_000, encoding="utf-8-sig", usecols=[0], low_memory=False)
+            for chunk in reader:
+                total += len(chunk)
+                if sink is not None:
+                    sink.check()
+                    sink.progress(min(raw.tell() / size, 1.0), f"counted {total:,} rows")
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise UserInputError(f"{path.name}: malformed CSV ({exc})") from None
+    return total

@@ -1,0 +1,56 @@
+"""`automl-desk runs list [--experiment E] | show RUN | cancel RUN`."""
+from __future__ import annotations
+
+from app.cli import add_json_flag, backend_from, print_json
+from app.cli.follow import print_summary
+from app.cli.output import as_json, duration, number, table, timestamp
+
+
+def register(sub) -> None:
+    p = sub.add_parser("runs", help="pipeline runs")
+    verbs = p.add_subparsers(dest="verb", metavar="VERB", required=True)
+    lst = verbs.add_parser("list", help="runs, newest first")
+    lst.add_argument("--experiment")
+    add_json_flag(lst)
+    lst.set_defaults(handler=handle_list)
+    show = verbs.add_parser("show", help="one run: steps, best iteration, outputs, errors")
+    show.add_argument("run", help="run id or a unique prefix")
+    add_json_flag(show)
+    show.set_defaults(handler=handle_show)
+    cancel = verbs.add_parser("cancel", help="cancel a queued or running run")
+    cancel.add_argument("run")
+    cancel.set_defaults(handler=handle_cancel)
+
+
+def handle_list(args) -> int:
+    runs = backend_from(args).list_runs(args.experiment)
+    if args.json:
+        print_json([as_json(r) for r in runs])
+    elif not runs:
+        print("no runs yet; start one with: automl-desk demo")
+    else:
+        print(table([[r.run_id, r.experiment, r.status, timestamp(r.created_at), duration(r.duration_s),
+                      r.primary_metric, number(r.best_metric)] for r in runs],
+                    ["RUN", "EXPERIMENT", "STATUS", "CREATED", "DURATION", "METRIC", "BEST"]))
+    return 0
+
+
+def handle_show(args) -> int:
+    backend = backend_from(args)
+    run = backend.get_run(args.run)
+    if args.json:
+        print_json(as_json(run))
+        return 0
+    print_summary(backend, run)
+    if run.phase:
+        print(f"Phase: {run.phase}")
+    print(f"Iterations: {len(run.iterations)}  dataset {run.dataset}  parameters {run.parameters}")
+    return 0
+
+
+def handle_cancel(args) -> int:
+    backend = backend_from(args)
+    run_id = backend.resolve_run_id(args.run) if hasattr(backend, "resolve_run_id") else args.run
+    backend.cancel(run_id)
+    print(f"Cancel requested for run {run_id}")
+    return 0
