@@ -1,0 +1,117 @@
+"""End-to-end runs on a local workspace with the real engine (small budgets)."""
+from __future__ import annotations
+
+import json
+import os
+import pickle
+import signal
+import subprocess
+import sys
+import textwrap
+import time
+
+import pandas as pd
+import psutil
+import pytest
+
+from app.core import runs as rs
+
+from tests.backends.local.runs_helpers import small_spec, wait_done, wait_for
+
+
+def test_titanic_pipeline_runs_and_reuses(titanic_ws):
+    spec = small_spec(iterations=10)
+    run = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert run.status == rs.COMPLETED, run.error
+    assert [s.name for s in run.steps] == ["data_prep", "automl", "register"]
+    assert all(s.status == rs.COMPLETED for s in run.steps)
+    assert len(run.iterations) >= 5
+    assert all(len(it.metrics) >= 10 for it in run.iterations if it.status == rs.COMPLETED)
+    automl = run.step("automl")
+    frame = pd.DataFrame(json.loads(open(automl.outputs["metrics_data"]).read()))
+    assert "AUC_weighted" in frame.index
+    assert all(col.startswith(automl.run_id + "_") for col in frame.columns)
+    prepared = pd.read_parquet(run.step("data_prep").outputs["prepared_data"])
+    with open(automl.outputs["model_data"], "rb") as fh:
+        model = pickle.load(fh)
+    proba = model.predict_proba(prepared.drop(columns=["Survived"]))
+    assert proba.shape == (891, 2)
+    model_v1 = titanic_ws.get_model("TitanicSurvivalInitial")
+    assert model_v1.version == 1 and model_v1.run_id == run.run_id
+    assert run.properties["reproducibility"]["dataset_hash"].startswith("4a437f")
+
+    again = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert again.status == rs.COMPLETED, again.error
+    assert again.step("data_prep").reused and again.step("data_prep").reused_from == run.step("data_prep").run_id
+    assert again.step("automl").reused
+    assert len(again.iterations) == len(run.iterations)
+    assert titanic_ws.get_model("TitanicSurvivalInitial").version == 2
+
+
+def test_cancel_ends_within_two_seconds_and_keeps_best_model(titanic_ws):
+    spec = small_spec(iterations=500, minutes=10)
+    spec.data_prep.allow_reuse = False
+    run_id = titanic_ws.submit(spec)
+    wait_for(titanic_ws, run_id, lambda r: len(r.iterations) >= 2, timeout=120)
+    started = time.monotonic()
+    titanic_ws.cancel(run_id)
+    run = wait_for(titanic_ws, run_id, lambda r: rs.is_terminal(r.status), timeout=10)
+    assert time.monotonic() - started < 2.0
+    assert run.status == rs.CANCELED
+    assert run.step("automl").status == rs.CANCELED
+    assert run.step("register").status == rs.CANCELED
+    model_file = titanic_ws.layout.automl_dir(run.step("automl").run_id) / "model_data"
+    assert model_file.is_file() and model_file.stat().st_size > 0
+
+
+def test_crashing_step_fails_the_run_with_its_log(titanic_ws, tmp_path):
+    script = tmp_path / "prep.py"
+    script.write_text("import sys\nprint('reading input')\nprint('boom: column X is broken', file=sys.stderr)\n"
+                      "sys.exit(3)\n")
+    spec = small_spec()
+    spec.data_prep.script, spec.data_prep.options = str(script), {}
+    run = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert run.status == rs.FAILED
+    assert "boom: column X is broken" in run.error and "exit code 3" in run.error
+    assert [s.status for s in run.steps] == [rs.FAILED, rs.CANCELED, rs.CANCELED]
+    from app.cli import main
+
+    assert main(["--workspace", str(titanic_ws.root), "runs", "show", run.run_id]) == 0
+
+
+def _processes_of(run_id):
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if run_id in cmd:
+            found.append(proc)
+    return found
+
+
+def test_killed_executor_leaves_no_running_run(titanic_ws):
+    from app.backends.local.workspace import LocalBackend
+
+    spec = small_spec(iterations=500, minutes=10)
+    spec.data_prep.allow_reuse = False
+    run_id = titanic_ws.submit(spec)
+    wait_for(titanic_ws, run_id, lambda r: r.step("automl").status == rs.RUNNING, timeout=60)
+    for proc in _processes_of(run_id):
+        proc.send_signal(signal.SIGKILL)
+    wait_for(titanic_ws, run_id, lambda r: not _processes_of(run_id) or True, timeout=5)
+    time.sleep(0.3)
+    run = LocalBackend(titanic_ws.root).get_run(run_id)
+    assert run.status == rs.FAILED and "interrupted" in run.error
+    assert all(s.status in rs.TERMINAL for s in run.steps)
+
+
+def test_second_run_queues_behind_the_first(titanic_ws):
+    spec = small_spec(iterations=4)
+    spec.data_prep.allow_reuse = spec.automl.allow_reuse = False
+    first = titanic_ws.submit(spec)
+    second = titanic_ws.submit(spec)
+    queued = wait_for(titanic_ws, second, lambda r: r.status == rs.QUEUED, timeout=30)
+    assert "queued" in queued.phase
+    assert wait_done(titanic_ws, first).status == rs.COMPLETED
+    assert wait_done(titanic_ws, second).status == rs.COMPLETED
+    a, b = titanic_ws.get_run(first), titanic_ws.get_run(second)
+    assert b.started_at >= a.ended_at - 0.5
