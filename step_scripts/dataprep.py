@@ -204,7 +204,8 @@ def _names(columns, limit: int = 30) -> str:
 def fit(frame: pd.DataFrame, options=None, label: str | None = None):
     """Learn the prep parameters from `frame` and return (prepared frame, params).
 
-    The prepared frame is exactly `apply(frame, params)`, so fitting and applying agree.
+    Each stage is learned, then applied with the same functions `apply` uses, so the prepared
+    frame equals `apply(frame, params)`.
     """
     options = check_options(options)
     if frame.empty:
@@ -224,7 +225,7 @@ def fit(frame: pd.DataFrame, options=None, label: str | None = None):
     binned = _apply_bins(encoded, params)
     params["columns"] = [str(c) for c in binned.columns]
     params["dtypes"] = {str(c): str(t) for c, t in binned.dtypes.items()}
-    return apply(frame, params, label=label), params
+    return binned, params
 
 
 def _fit_impute(series: pd.Series, col: str) -> dict:
@@ -328,7 +329,9 @@ def _apply_encode(work: pd.DataFrame, params: dict) -> pd.DataFrame:
     for col, mapping in params["encode"].items():
         if col in work.columns:
             codes, other = mapping["codes"], mapping["other_code"]
-            work[col] = np.array([codes.get(_category_key(v), other) for v in work[col]], dtype=np.int64)
+            # Look up each distinct value once; missing values are left unmapped and get `other`.
+            lookup = {v: codes.get(_category_key(v), other) for v in work[col].dropna().unique()}
+            work[col] = work[col].map(lookup).fillna(other).astype(np.int64)
     return work
 
 
