@@ -1,0 +1,1 @@
+"""The setup wizard: workspace, dataset, compute, data prep, AutoML settings, registration, review."""

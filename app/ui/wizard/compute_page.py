@@ -1,0 +1,139 @@
+"""Page 3: the compute target every step runs on — `local`, or an Azure cluster."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Slot
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
+                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout)
+
+from app.core.runs import ComputeTarget
+from app.ui.jobs import call
+from app.ui.wizard.base import SpecPage
+
+VM_SIZES = ("STANDARD_DS3_V2", "STANDARD_DS11_V2", "STANDARD_D2_V2", "STANDARD_D4S_V3", "STANDARD_NC6")
+
+
+def describe_compute(c: ComputeTarget) -> str:
+    if c.kind == "local":
+        return f"{c.name} — this machine"
+    return f"{c.name} — {c.kind} {c.vm_size}, {c.min_nodes}–{c.max_nodes} nodes, {c.priority} ({c.state})"
+
+
+class CreateClusterDialog(QDialog):
+    """Name, VM size, node range and priority of a new AmlCompute cluster."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("Create cluster")
+        self.name = QLineEdit("cpu-cluster")
+        self.vm_size = QComboBox()
+        self.vm_size.setEditable(True)
+        self.vm_size.addItems(VM_SIZES)
+        self.min_nodes = QSpinBox()
+        self.min_nodes.setRange(0, 100)
+        self.max_nodes = QSpinBox()
+        self.max_nodes.setRange(1, 100)
+        self.max_nodes.setValue(4)
+        self.priority = QComboBox()
+        self.priority.addItems(["Dedicated", "LowPriority"])
+        self.message = QLabel()
+        self.message.setStyleSheet("color: #b3261e;")
+        buttons = QDialogButtonBox(QDialogButtonBox.StandardButton.Ok | QDialogButtonBox.StandardButton.Cancel)
+        buttons.accepted.connect(self._accept)
+        buttons.rejected.connect(self.reject)
+        form = QFormLayout(self)
+        form.addRow("Name:", self.name)
+        form.addRow("VM size:", self.vm_size)
+        form.addRow("Minimum nodes:", self.min_nodes)
+        form.addRow("Maximum nodes:", self.max_nodes)
+        form.addRow("Priority:", self.priority)
+        form.addRow(self.message)
+        form.addRow(buttons)
+
+    def target(self) -> ComputeTarget:
+        return ComputeTarget(self.name.text().strip(), "AmlCompute", self.vm_size.currentText().strip(),
+                             self.min_nodes.value(), self.max_nodes.value(), self.priority.currentText(), "Creating")
+
+    def _accept(self) -> None:
+        name = self.name.text().strip()
+        if not (2 <= len(name) <= 16 and name[0].isalpha() and all(c.isalnum() or c == "-" for c in name)):
+            self.message.setText("Azure cluster names have 2–16 letters, digits or '-', starting with a letter.")
+        elif self.min_nodes.value() > self.max_nodes.value():
+            self.message.setText("The minimum number of nodes cannot exceed the maximum.")
+        else:
+            self.accept()
+
+
+class ComputePage(SpecPage):
+    prefixes = ("compute",)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Compute")
+        self.setSubTitle("Where the pipeline's steps run.")
+        self.targets = QListWidget()
+        self.targets.itemSelectionChanged.connect(self._chosen)
+        self.create_button = QPushButton("Create cluster…")
+        self.create_button.clicked.connect(self.open_create_dialog)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.create_button)
+        row.addWidget(self.status, 1)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.targets, 1)
+        layout.addLayout(row)
+        layout.addWidget(self.messages.add("compute"))
+        self._loaded = False
+
+    def initializePage(self) -> None:
+        azure = self.target == "azure"
+        self.create_button.setVisible(azure)
+        if not azure and self.spec.compute != "local":
+            self.spec.compute = "local"
+        self.reload()
+
+    def reload(self) -> None:
+        self._loaded = False
+        self.status.setText("Loading compute targets…")
+        self.wizard().runner.start(call, self.backend.list_computes, on_result=self._fill,
+                                   on_failed=lambda m, d: self.status.setText(m))
+        self.completeChanged.emit()
+
+    def _fill(self, computes) -> None:
+        self._loaded = True
+        self.status.setText("" if computes else "No compute target yet: create a cluster.")
+        self.targets.blockSignals(True)
+        self.targets.clear()
+        for c in computes:
+            item = QListWidgetItem(describe_compute(c))
+            item.setData(Qt.ItemDataRole.UserRole, c.name)
+            self.targets.addItem(item)
+            if c.name == self.spec.compute:
+                item.setSelected(True)
+        self.targets.blockSignals(False)
+        if not self.targets.selectedItems() and self.targets.count():
+            self.targets.item(0).setSelected(True)
+        self._chosen()
+
+    @Slot()
+    def _chosen(self) -> None:
+        items = self.targets.selectedItems()
+        if items:
+            self.spec.compute = items[0].data(Qt.ItemDataRole.UserRole)
+        self.revalidate()
+
+    def isComplete(self) -> bool:
+        return self._loaded and bool(self.targets.selectedItems()) and super().isComplete()
+
+    @Slot()
+    def open_create_dialog(self) -> None:
+        dialog = CreateClusterDialog(self)
+        dialog.accepted.connect(lambda: self._create(dialog.target()))
+        dialog.finished.connect(dialog.deleteLater)
+        dialog.open()
+
+    def _create(self, target: ComputeTarget) -> None:
+        self.status.setText(f"Creating cluster {target.name} (this can take a few minutes)…")
+        self.spec.compute = target.name
+        self.wizard().runner.start(self.backend.create_compute, target, on_result=lambda _c: self.reload(),
+                                   on_failed=lambda m, d: self.status.setText(f"✗ {m}"))

@@ -1,0 +1,115 @@
+"""Page 7: the spec as YAML, save it, export the Azure script, set this run's parameters, submit."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtGui import QFontDatabase
+from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+                               QPushButton, QVBoxLayout)
+
+from app.core.spec import copy_spec, save_spec
+from app.ui.wizard.base import SpecPage
+from app.ui.wizard.register_page import PARAMETER
+
+EXPORT_MODULE = "app.backends.azure.export"
+
+
+def exporter_available() -> bool:
+    try:
+        return importlib.util.find_spec(EXPORT_MODULE) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def export_script(spec) -> str:
+    from app.backends.azure.export import export_script as export
+
+    return export(spec)
+
+
+class ReviewPage(SpecPage):
+    prefixes = ("",)
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Review and submit")
+        self.setSubTitle("This is the pipeline spec the run will use. Save it to rerun it from the command line.")
+        self.experiment = QLineEdit()
+        self.experiment.setPlaceholderText("e.g. titanic_automl")
+        self.run_model_name = QLineEdit()
+        self.yaml = QPlainTextEdit()
+        self.yaml.setReadOnly(True)
+        self.yaml.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+        self.save_button = QPushButton("Save spec…")
+        self.save_button.clicked.connect(self.choose_save_path)
+        self.export_button = QPushButton("Export Python script…")
+        self.export_button.clicked.connect(self.choose_export_path)
+        available = exporter_available()
+        self.export_button.setEnabled(available)
+        self.export_button.setToolTip("" if available else "The Azure script exporter is not part of this installation yet")
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        form = QFormLayout()
+        form.addRow("Experiment:", self.experiment)
+        form.addRow("", self.messages.add("experiment"))
+        form.addRow(f"Model name for this run ({PARAMETER}):", self.run_model_name)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.export_button)
+        buttons.addStretch(1)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(self.yaml, 1)
+        layout.addWidget(self.messages.add(""))
+        layout.addLayout(buttons)
+        layout.addWidget(self.status)
+        self.experiment.textChanged.connect(self._sync)
+
+    def initializePage(self) -> None:
+        spec = self.spec
+        if not spec.experiment and spec.dataset_name:
+            spec.experiment = f"{spec.dataset_name.removesuffix('_ds')}_automl"
+        self.experiment.setText(spec.experiment)
+        self.run_model_name.setText(str(spec.parameters.get(PARAMETER, "")))
+        self.run_model_name.setEnabled(spec.register is not None)
+        self._sync()
+
+    @Slot()
+    def _sync(self, *_) -> None:
+        self.spec.experiment = self.experiment.text().strip()
+        self.yaml.setPlainText(self.spec.to_yaml())
+        self.revalidate()
+
+    def parameters(self) -> dict:
+        """Pipeline parameter values for this submission (only those that differ from the spec)."""
+        value = self.run_model_name.text().strip()
+        if self.spec.register is not None and value and value != self.spec.parameters.get(PARAMETER):
+            return {PARAMETER: value}
+        return {}
+
+    def save_to(self, path: str | Path) -> None:
+        save_spec(self.spec, path)
+        self.wizard().spec_saved(str(path))
+        self.status.setText(f"Saved to {path}")
+
+    def choose_save_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Save pipeline spec", f"{self.spec.experiment or 'pipeline'}.yaml",
+                                              "Pipeline spec (*.yaml *.yml)")
+        if path:
+            self.save_to(path)
+
+    def choose_export_path(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export Azure ML SDK v1 script", "pipeline.py", "Python (*.py)")
+        if path:
+            self.export_to(path)
+
+    def export_to(self, path: str | Path) -> None:
+        def done(text: str) -> None:
+            Path(path).write_text(text, encoding="utf-8")
+            self.status.setText(f"Exported to {path}")
+
+        spec = copy_spec(self.spec)
+        self.wizard().runner.start(lambda sink: export_script(spec), on_result=done,
+                                   on_failed=lambda m, d: self.status.setText(f"✗ {m}"))

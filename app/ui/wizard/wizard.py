@@ -1,0 +1,120 @@
+"""The setup wizard: from nothing (or an existing spec) to a pipeline ready to submit.
+
+It holds the spec being edited, the connected backend and a JobRunner; pages edit the spec
+and run their slow work through the runner. Accepting the wizard means "submit": the caller
+reads `spec` and `submit_parameters()`.
+"""
+from __future__ import annotations
+
+import logging
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QWizard
+
+from app.core.spec import PipelineSpec, RegisterSpec, copy_spec, parse_spec
+from app.ui.settings import UiSettings
+from app.ui.wizard.automl_page import AutoMLPage
+from app.ui.wizard.compute_page import ComputePage
+from app.ui.wizard.dataprep_page import DataPrepPage
+from app.ui.wizard.dataset_page import DatasetPage
+from app.ui.wizard.register_page import RegistrationPage
+from app.ui.wizard.review_page import ReviewPage
+from app.ui.wizard.workspace_page import WorkspacePage
+from app.ui.workers import JobRunner
+
+log = logging.getLogger(__name__)
+LAST_SPEC_KEY = "wizard/last_spec"
+PAGE_WORKSPACE, PAGE_DATASET, PAGE_COMPUTE, PAGE_DATAPREP, PAGE_AUTOML, PAGE_REGISTER, PAGE_REVIEW = range(7)
+
+
+def connect_job(open_backend, location: str, options: dict, sink=None):
+    """Open a workspace and ask it to describe itself, which forces the connection."""
+    sink.progress(None, f"Opening {location}…") if sink is not None else None
+    backend = open_backend(location, **options)
+    backend.describe()
+    return backend
+
+
+def starting_spec(spec: PipelineSpec | None, settings: UiSettings) -> PipelineSpec:
+    """The spec to edit: the one given, else the last one the wizard finished, else a fresh one."""
+    if spec is not None:
+        return copy_spec(spec)
+    text = settings.value(LAST_SPEC_KEY, "")
+    if text:
+        try:
+            return parse_spec(str(text))
+        except Exception:  # noqa: BLE001 - a stale remembered spec must never stop the wizard
+            log.warning("ignoring the remembered wizard spec", exc_info=True)
+    fresh = PipelineSpec(register=RegisterSpec(), parameters={"model_name": ""})
+    fresh.automl.iterations = 20
+    fresh.automl.experiment_timeout_minutes = 15
+    return fresh
+
+
+class SetupWizard(QWizard):
+    workspace_connected = Signal(object)
+    """A backend was opened on page 1 (the main window adopts it)."""
+    spec_file_saved = Signal(str)
+    """The spec was saved to this path from the Review page."""
+
+    def __init__(self, open_backend, runner: JobRunner | None = None, backend=None, location: str | None = None,
+                 spec: PipelineSpec | None = None, settings: UiSettings | None = None, parent=None):
+        super().__init__(parent)
+        self.setWindowTitle("New AutoML pipeline")
+        self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
+        self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
+        self.setButtonText(QWizard.WizardButton.FinishButton, "Submit")
+        self.resize(980, 720)
+        self._open_backend = open_backend
+        self.runner = runner or JobRunner(self)
+        self._owns_runner = runner is None
+        self.settings = settings or UiSettings()
+        self.backend, self.location = backend, location
+        self.spec = starting_spec(spec, self.settings)
+        self.sample = None
+        self.column_profile = []
+        self.columns: list[str] = []
+        self.pages = {}
+        for page_id, page in ((PAGE_WORKSPACE, WorkspacePage()), (PAGE_DATASET, DatasetPage()),
+                              (PAGE_COMPUTE, ComputePage()), (PAGE_DATAPREP, DataPrepPage()),
+                              (PAGE_AUTOML, AutoMLPage()), (PAGE_REGISTER, RegistrationPage()),
+                              (PAGE_REVIEW, ReviewPage())):
+            self.setPage(page_id, page)
+            self.pages[page_id] = page
+
+    def recent_workspaces(self) -> list[str]:
+        return self.settings.recent("workspaces")
+
+    def connect_workspace(self, location: str, options: dict, on_connected, on_failed, on_progress=None):
+        def connected(backend):
+            self.backend, self.location = backend, location
+            self.settings.add_recent("workspaces", location)
+            self.workspace_connected.emit(backend)
+            on_connected(backend)
+
+        return self.runner.start(connect_job, self._open_backend, location, options,
+                                 on_result=connected, on_failed=on_failed, on_progress=on_progress)
+
+    def set_sample(self, sample, column_profile) -> None:
+        """The dataset page's sample, for later pages (columns, categories to encode)."""
+        self.sample, self.column_profile = sample, list(column_profile)
+        self.columns = [str(c) for c in sample.columns] if sample is not None else []
+
+    def submit_parameters(self) -> dict:
+        return self.pages[PAGE_REVIEW].parameters()
+
+    def spec_saved(self, path: str) -> None:
+        self.settings.add_recent("specs", path)
+        self.spec_file_saved.emit(path)
+
+    def remember(self) -> None:
+        self.settings.set_value(LAST_SPEC_KEY, self.spec.to_yaml())
+
+    def accept(self) -> None:
+        self.remember()
+        super().accept()
+
+    def done(self, result: int) -> None:
+        if self._owns_runner:
+            self.runner.shutdown()
+        super().done(result)

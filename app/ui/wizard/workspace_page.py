@@ -1,0 +1,256 @@
+"""Page 1: choose and connect a workspace — a local folder, or an Azure ML workspace."""
+from __future__ import annotations
+
+import importlib.util
+from pathlib import Path
+
+from PySide6.QtCore import Slot
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
+                               QWidget, QWizardPage)
+
+from app.backends import AZURE_PREFIX, default_workspace_dir
+
+AZURE_MODULE = "app.backends.azure.backend"
+
+
+def azure_available() -> bool:
+    """True when the Azure backend module is present (it imports the SDK only when used)."""
+    try:
+        return importlib.util.find_spec(AZURE_MODULE) is not None
+    except ModuleNotFoundError:
+        return False
+
+
+def _browse_row(edit: QWidget, button: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(edit, 1)
+    layout.addWidget(button)
+    return row
+
+
+class WorkspacePage(QWizardPage):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setTitle("Workspace")
+        self.setSubTitle("Where datasets, runs and models are kept. A local workspace works offline on this machine.")
+        self._connecting = False
+        self._connected_location: str | None = None
+
+        self.local_radio = QRadioButton("Local workspace folder (this machine)")
+        self.azure_radio = QRadioButton("Azure Machine Learning workspace")
+        group = QButtonGroup(self)
+        group.addButton(self.local_radio)
+        group.addButton(self.azure_radio)
+        self.local_radio.setChecked(True)
+
+        self.folder = QComboBox()
+        self.folder.setEditable(True)
+        self.folder.setToolTip("A folder that is created if it does not exist yet")
+        browse = QPushButton("Choose…")
+        browse.clicked.connect(self._choose_folder)
+        default_button = QPushButton("Use default")
+        default_button.clicked.connect(lambda: self.folder.setCurrentText(str(default_workspace_dir())))
+        local_box = QGroupBox()
+        local_form = QFormLayout(local_box)
+        local_form.addRow("Folder:", _browse_row(self.folder, browse))
+        local_form.addRow("", default_button)
+        local_form.addRow("", QLabel("A new folder is created and set up as a workspace when it does not exist."))
+
+        self.azure_box = QGroupBox()
+        azure_form = QFormLayout(self.azure_box)
+        self.config_radio = QRadioButton("config.json file")
+        self.names_radio = QRadioButton("Subscription, resource group and workspace name")
+        self.config_radio.setChecked(True)
+        self.config_path = QLineEdit()
+        self.config_path.setPlaceholderText("config.json downloaded from the Azure portal")
+        config_browse = QPushButton("Choose…")
+        config_browse.clicked.connect(self._choose_config)
+        self.subscription = QLineEdit()
+        self.resource_group = QLineEdit()
+        self.workspace_name = QLineEdit()
+        azure_form.addRow(self.config_radio)
+        azure_form.addRow("File:", _browse_row(self.config_path, config_browse))
+        azure_form.addRow(self.names_radio)
+        azure_form.addRow("Subscription ID:", self.subscription)
+        azure_form.addRow("Resource group:", self.resource_group)
+        azure_form.addRow("Workspace name:", self.workspace_name)
+        self.azure_note = QLabel()
+        self.azure_note.setWordWrap(True)
+
+        self.connect_button = QPushButton("Connect")
+        self.connect_button.clicked.connect(self.start_connect)
+        self.busy = QProgressBar()
+        self.busy.setRange(0, 0)
+        self.busy.setVisible(False)
+        self.busy.setMaximumHeight(12)
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        row = QHBoxLayout()
+        row.addWidget(self.connect_button)
+        row.addWidget(self.busy, 1)
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.local_radio)
+        layout.addWidget(local_box)
+        layout.addWidget(self.azure_radio)
+        layout.addWidget(self.azure_box)
+        layout.addWidget(self.azure_note)
+        layout.addLayout(row)
+        layout.addWidget(self.status)
+        layout.addStretch(1)
+
+        for radio in (self.local_radio, self.azure_radio, self.config_radio, self.names_radio):
+            radio.toggled.connect(self._update_enabled)
+        for edit in (self.config_path, self.subscription, self.resource_group, self.workspace_name):
+            edit.textChanged.connect(self._inputs_changed)
+        self.folder.currentTextChanged.connect(self._inputs_changed)
+        self._set_azure_availability(azure_available())
+
+    def _set_azure_availability(self, available: bool) -> None:
+        self.azure_radio.setEnabled(available)
+        self.azure_note.setVisible(not available)
+        if not available:
+            self.azure_note.setText("Azure ML workspaces are not available in this installation yet; "
+                                    "use a local workspace.")
+            self.local_radio.setChecked(True)
+        self._update_enabled()
+
+    def initializePage(self) -> None:
+        wizard = self.wizard()
+        recent = wizard.recent_workspaces()
+        self.folder.clear()
+        local_recent = [r for r in recent if not r.startswith(AZURE_PREFIX)]
+        self.folder.addItems(local_recent or [str(default_workspace_dir())])
+        current = wizard.location
+        if current and current.startswith(AZURE_PREFIX) and self.azure_radio.isEnabled():
+            self.azure_radio.setChecked(True)
+            self.config_path.setText(current[len(AZURE_PREFIX):])
+        elif current:
+            self.folder.setCurrentText(current)
+        if wizard.backend is not None and current:
+            self._connected_location = current
+            self._show_connected(wizard.backend)
+
+    @Slot()
+    def _update_enabled(self) -> None:
+        local = self.local_radio.isChecked()
+        self.folder.setEnabled(local)
+        self.azure_box.setEnabled(not local)
+        by_config = self.config_radio.isChecked()
+        self.config_path.setEnabled(by_config)
+        for edit in (self.subscription, self.resource_group, self.workspace_name):
+            edit.setEnabled(not by_config)
+        self._inputs_changed()
+
+    @Slot()
+    def _inputs_changed(self) -> None:
+        if self._connected_location is not None and self._connected_location != self.location():
+            self.status.clear()
+        self.completeChanged.emit()
+
+    def location(self) -> str:
+        if self.local_radio.isChecked():
+            return str(Path(self.folder.currentText().strip()).expanduser()) if self.folder.currentText().strip() else ""
+        if self.config_radio.isChecked():
+            return AZURE_PREFIX + self.config_path.text().strip()
+        return AZURE_PREFIX
+
+    def options(self) -> dict:
+        if self.azure_radio.isChecked() and self.names_radio.isChecked():
+            return {"subscription_id": self.subscription.text().strip(),
+                    "resource_group": self.resource_group.text().strip(),
+                    "workspace_name": self.workspace_name.text().strip()}
+        return {}
+
+    def input_problem(self) -> str | None:
+        """What is missing before connecting can be tried."""
+        if self.local_radio.isChecked():
+            return None if self.folder.currentText().strip() else "Choose a workspace folder."
+        if self.config_radio.isChecked():
+            path = self.config_path.text().strip()
+            if not path:
+                return "Choose the workspace's config.json (Azure portal → workspace → Download config.json)."
+            if not Path(path).is_file():
+                return f"config.json not found: {path}"
+            return None
+        missing = [n for n, v in self.options().items() if not v]
+        return f"Fill in: {', '.join(missing).replace('_', ' ')}." if missing else None
+
+    @Slot()
+    def start_connect(self) -> None:
+        problem = self.input_problem()
+        if problem:
+            self._show_failure(problem)
+            return
+        self._connecting = True
+        self.busy.setVisible(True)
+        self.connect_button.setEnabled(False)
+        self.status.setStyleSheet("")
+        self.status.setText(f"Connecting to {self.location()}…")
+        self.wizard().connect_workspace(self.location(), self.options(), self._connected, self._failed,
+                                        self._progress)
+        self.completeChanged.emit()
+
+    def _done(self) -> None:
+        self._connecting = False
+        self.busy.setVisible(False)
+        self.connect_button.setEnabled(True)
+        self.completeChanged.emit()
+
+    @Slot(object)
+    def _connected(self, backend) -> None:
+        self._done()
+        self._connected_location = self.wizard().location
+        self._show_connected(backend)
+        self.completeChanged.emit()
+        if self.wizard().currentPage() is self and getattr(self, "_advance_after_connect", False):
+            self._advance_after_connect = False
+            self.wizard().next()
+
+    def _show_connected(self, backend) -> None:
+        info = backend.describe()
+        self.status.setStyleSheet("color: #1e6b30;")
+        self.status.setText(f"✓ Connected to {info.get('kind', '')} workspace '{info.get('name', '')}' "
+                            f"({info.get('location', '')}).")
+
+    @Slot(str, str)
+    def _failed(self, message: str, details: str) -> None:
+        self._done()
+        self._advance_after_connect = False
+        self._show_failure(message)
+
+    def _show_failure(self, message: str) -> None:
+        self.status.setStyleSheet("color: #b3261e;")
+        self.status.setText(f"✗ {message}")
+
+    @Slot(object, str)
+    def _progress(self, fraction, message: str) -> None:
+        if message:
+            self.status.setText(message)
+
+    def is_connected(self) -> bool:
+        return (not self._connecting and self.wizard() is not None and self.wizard().backend is not None
+                and self._connected_location == self.location())
+
+    def isComplete(self) -> bool:
+        return not self._connecting and self.input_problem() is None
+
+    def validatePage(self) -> bool:
+        if self.is_connected():
+            return True
+        self._advance_after_connect = True
+        self.start_connect()
+        return False
+
+    def _choose_folder(self) -> None:
+        path = QFileDialog.getExistingDirectory(self, "Choose or create a workspace folder", self.folder.currentText())
+        if path:
+            self.folder.setCurrentText(path)
+
+    def _choose_config(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Azure ML config.json", "", "config.json (*.json)")
+        if path:
+            self.config_path.setText(path)

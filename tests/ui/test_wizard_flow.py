@@ -1,0 +1,34 @@
+"""Clicking through the wizard on the fake backend produces the expected spec."""
+from __future__ import annotations
+
+from app.ui.wizard import wizard as w
+
+from .wizard_steps import connect_local, go_next, register_and_pick, set_budget
+
+
+def test_click_through_builds_spec(qtbot, make_wizard, fake_backend, titanic_csv, tmp_path):
+    wizard = make_wizard()
+    connect_local(qtbot, wizard, str(tmp_path / "ws"))
+    register_and_pick(qtbot, wizard, titanic_csv, "Survived")
+    go_next(qtbot, wizard, w.PAGE_COMPUTE)
+    assert wizard.spec.compute == "local"
+    go_next(qtbot, wizard, w.PAGE_DATAPREP)
+    prep = wizard.page(w.PAGE_DATAPREP)
+    prep.bundled.setChecked(True)
+    prep.apply_suggestions()
+    assert "PassengerId" in wizard.spec.data_prep.options["drop"]
+    assert "Age" in wizard.spec.data_prep.options["impute_random"]
+    go_next(qtbot, wizard, w.PAGE_AUTOML)
+    set_budget(wizard)
+    assert wizard.currentPage().isComplete()
+    go_next(qtbot, wizard, w.PAGE_REGISTER)
+    wizard.currentPage().model_name.setText("TitanicModel")
+    go_next(qtbot, wizard, w.PAGE_REVIEW)
+    review = wizard.currentPage()
+    review.run_model_name.setText("TitanicOverride")
+    assert "label_column_name: Survived" in review.yaml.toPlainText()
+    assert wizard.submit_parameters() == {"model_name": "TitanicOverride"}
+    spec = wizard.spec
+    assert (spec.dataset, spec.automl.iterations, spec.automl.experiment_timeout_minutes) == ("titanic_ds", 4, 1.0)
+    assert spec.parameters["model_name"] == "TitanicModel" and spec.register.model_name == "${model_name}"
+    assert spec.experiment == "titanic_automl"

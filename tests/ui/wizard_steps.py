@@ -1,0 +1,45 @@
+"""Click-through helpers shared by the wizard tests (each waits on a condition, never sleeps)."""
+from __future__ import annotations
+
+from app.ui.wizard import wizard as w
+
+
+def connect_local(qtbot, wizard, folder: str) -> None:
+    page = wizard.currentPage()
+    page.local_radio.setChecked(True)
+    page.folder.setCurrentText(folder)
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=20_000)
+
+
+def register_dataset(qtbot, wizard, path: str, name: str = "titanic_ds"):
+    page = wizard.page(w.PAGE_DATASET)
+    dialog = page.open_register_dialog()
+    dialog.add_sources([path])
+    dialog.name.setText(name)
+    return dialog
+
+
+def register_and_pick(qtbot, wizard, path: str, label: str, name: str = "titanic_ds") -> None:
+    page = wizard.page(w.PAGE_DATASET)
+    dialog = register_dataset(qtbot, wizard, path, name)
+    qtbot.waitUntil(dialog.register_button.isEnabled, timeout=10_000)
+    dialog.register_button.click()
+    qtbot.waitUntil(lambda: page.preview.sample is not None and page.label.count() > 1, timeout=20_000)
+    page.choose_label(label)
+    qtbot.waitUntil(page.isComplete, timeout=20_000)
+
+
+def go_next(qtbot, wizard, page_id: int) -> None:
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=5_000)
+    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
+
+
+def set_budget(wizard, iterations: str = "4", timeout_minutes: str = "1") -> None:
+    page = wizard.page(w.PAGE_AUTOML)
+    page.numbers["iterations"].setText(iterations)
+    page.numbers["iteration_timeout_minutes"].setText("")
+    page.timeout_unit.setCurrentText("minutes")
+    page.timeout.setText(timeout_minutes)
+    page.numbers["n_cross_validations"].setText("")
