@@ -38,6 +38,6 @@ def _no_network():
 @pytest.fixture(scope="module")
 def offline():
     """The offline SDK helpers (imports azureml; module-scoped so it happens once)."""
-    import azure_offline
+    from . import azure_offline
 
     return azure_offline

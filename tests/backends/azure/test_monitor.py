@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from app.backends.azure.monitor import RunMonitor, TAG_DATASET, TAG_METRIC, TAG_PARAMETERS, TAG_TASK
-from fake_runs import FakeRun, iteration
+from .fake_runs import FakeRun, iteration
 
 STEP_ID = "7f3c2a10-aaaa-bbbb-cccc-000000000001"
 

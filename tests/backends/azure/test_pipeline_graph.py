@@ -6,7 +6,7 @@ import pytest
 from app.core.errors import UserInputError
 from app.core.spec import copy_spec, load_spec
 from app.locator import example_spec
-from graph_checks import automl_settings, edges, module_node, summary
+from .graph_checks import automl_settings, edges, module_node, summary
 
 ALLOWED = ["LightGBM", "XGBoostClassifier", "LogisticRegression"]
 
