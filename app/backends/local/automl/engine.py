@@ -1,0 +1,144 @@
+"""The AutoML step from settings to outputs: featurize, search, ensemble, finalise.
+
+`run_step` is what `python -m app.backends.local.automl_step` calls. A watcher thread turns
+the stop file into a finished step within a second: it writes the final summary and event
+from the state committed so far (model_data is already on disk) and exits the process.
+"""
+from __future__ import annotations
+
+import os
+import sys
+import threading
+import time
+from pathlib import Path
+
+from app.core.errors import UserInputError
+from app.backends.local.automl import learners
+from app.backends.local.automl.data import prepare, read_table
+from app.backends.local.automl.featurize import fit_featurizer
+from app.backends.local.automl.outputs import Outputs
+from app.backends.local.automl.search import SearchCallbacks, SearchState, SearchStopped
+from app.backends.local.automl.settings import choose_validation, load_settings, make_plan
+from app.backends.local.automl.summary import summary_dict
+
+STOP_POLL_S = 0.1
+
+
+class Step:
+    def __init__(self, data: str, settings: str, output_dir: str, step_run_id: str, events: str, stop_file: str):
+        self.paths = dict(data=data, settings=settings)
+        self.run_id = step_run_id
+        self.stop_file = Path(stop_file) if stop_file else None
+        self.outputs = Outputs(output_dir, events)
+        self.state: SearchState | None = None
+        self.prepared = None
+        self.featurizer = None
+        self.test_metrics: dict | None = None
+        self.finished = False
+        self._stop = threading.Event()
+
+    # -- stop file -------------------------------------------------------------------
+    def stop_requested(self) -> bool:
+        return self._stop.is_set()
+
+    def _watch(self) -> None:
+        while not self.finished:
+            if self.stop_file is not None and self.stop_file.exists():
+                self._stop.set()
+                self.finish("canceled")
+                sys.stderr.flush()
+                os._exit(0)
+            time.sleep(STOP_POLL_S)
+
+    # -- phases ----------------------------------------------------------------------
+    def run(self) -> None:
+        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
+        settings, seed, warnings = load_settings(self.paths["settings"])
+        plan = make_plan(settings, seed, warnings)
+        self.state = SearchState(run_id=self.run_id, plan=plan)
+        self.outputs.status("featurization", "reading and featurizing the data")
+        prepared = prepare(read_table(self.paths["data"]), settings, seed)
+        self.prepared = prepared
+        counts = prepared.class_counts()
+        choose_validation(plan, len(prepared.y), min(counts.values()) if counts else None)
+        transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization)
+        self.featurizer = (transformer, scaler)
+        for message in plan.warnings + prepared.notes:
+            self.outputs.warning(message)
+        self.outputs.status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
+        callbacks = SearchCallbacks(self.state, self.outputs, prepared, Xf, self.pipeline_for, self.stop_requested)
+        self.callbacks = callbacks
+        reason = self._search(callbacks, Xf)
+        self.state.search_seconds = time.time() - self.state.started
+        if reason == "canceled":
+            self.finish(reason)
+            return
+        if plan.ensembles and len(self.state.trials) >= 2:
+            from app.backends.local.automl.ensemble import run_ensembles
+
+            self.outputs.status("ensembling", f"building {' and '.join(plan.ensembles)}")
+            run_ensembles(self, plan.ensembles)
+        self.outputs.status("finalizing", "writing charts, guardrails and the summary")
+        if self.state.best is not None:
+            from app.backends.local.automl.report import write_reports
+
+            write_reports(self)
+        self.finish(reason)
+
+    def _search(self, callbacks: SearchCallbacks, Xf) -> str:
+        from flaml import AutoML
+
+        plan = self.state.plan
+        p = self.prepared
+        kwargs = dict(
+            task="classification" if p.classes is not None else "regression",
+            metric=callbacks.metric_fn, cv_score_agg_func=callbacks.cv_agg_fn,
+            eval_method=plan.eval_method, estimator_list=plan.learners,
+            max_iter=plan.search_iterations + 1,  # we stop ourselves; never max_iter=1 (FLAML skips the search)
+            time_budget=plan.search_seconds if plan.search_seconds else -1,
+            seed=plan.seed, n_jobs=plan.n_jobs, verbose=0, sample=False, retrain_full=False,
+            skip_transform=True, auto_augment=False, mlflow_logging=False, log_file_name="",
+        )
+        if plan.eval_method == "cv":
+            kwargs["n_splits"] = plan.n_splits
+        else:
+            kwargs["split_ratio"] = plan.validation_size
+        if plan.train_time_limit:
+            kwargs["train_time_limit"] = plan.train_time_limit
+        if p.weight is not None:
+            kwargs["sample_weight"] = p.weight
+        try:
+            AutoML().fit(X_train=Xf, y_train=p.y, **kwargs)
+        except SearchStopped as stop:
+            return stop.reason
+        if not self.state.trials:
+            raise UserInputError("no iteration finished within the time budget; raise experiment_timeout or "
+                                 "iteration_timeout")
+        timed_out = plan.search_seconds and time.time() - self.state.started >= 0.9 * plan.search_seconds
+        return "timeout" if timed_out else "iterations"
+
+    # -- outputs ---------------------------------------------------------------------
+    def pipeline_for(self, trial):
+        transformer, scaler = self.featurizer
+        step = getattr(trial, "step_name", None) or learners.azure_name(self.state.plan.task, trial.learner).lower()
+        return learners.pipeline(transformer, scaler, trial.model, step, self.prepared.classes)
+
+    def finish(self, reason: str) -> None:
+        """Summary, metrics file and the finished event; once, from whichever thread gets here first."""
+        with self.outputs.lock:
+            if self.finished:
+                return
+            self.finished = True
+            state = self.state
+            if state is not None:
+                if not state.search_seconds:
+                    state.search_seconds = time.time() - state.started
+                state.stop_reason = reason
+                self.outputs.write_metrics(state.records)
+                self.outputs.write_summary(summary_dict(self))
+            best = state.best if state is not None else None
+            self.outputs.event("finished", stop_reason=reason,
+                               best_iteration=best.iteration if best else -1,
+                               best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
+                               best_metric=best.value if best else None,
+                               search_seconds=state.search_seconds if state else 0.0)

@@ -1,0 +1,136 @@
+"""AutoMLConfig settings -> the plan the local engine follows (FLAML arguments and our own limits)."""
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from app.core import catalog
+from app.core.errors import UserInputError
+from app.core.spec import AutoMLSettings, spec_from_dict
+from app.core.validation import errors_only, validate_spec
+
+# Learners tried when `allowed_models` is not set: FLAML's own default list, less SGD
+# (its hinge-loss variants give no probabilities).
+DEFAULT_LEARNERS = {
+    "classification": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "lrl1"],
+    "regression": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth"],
+}
+EARLY_STOPPING_LANDMARKS = 20     # Azure: never stop early before iteration 20
+EARLY_STOPPING_WINDOW = 10        # then stop after 10 iterations without improvement
+ENSEMBLE_SHARE = 0.1              # share of a time budget kept for the ensemble iterations
+
+
+@dataclass
+class Plan:
+    settings: AutoMLSettings
+    seed: int
+    learners: list[str]
+    search_iterations: int
+    ensembles: list[str]
+    search_seconds: float | None
+    train_time_limit: float | None
+    n_jobs: int
+    warnings: list[str] = field(default_factory=list)
+    eval_method: str = "cv"
+    n_splits: int = 3
+    validation_size: float = 0.1
+    validation_rule: str = ""
+
+    @property
+    def task(self) -> str:
+        return self.settings.task
+
+    @property
+    def metric(self) -> str:
+        return self.settings.metric
+
+
+def load_settings(path: str | Path) -> tuple[AutoMLSettings, int, list[str]]:
+    """The settings JSON (asdict(AutoMLSettings) + seed) validated for local runs, with its warnings."""
+    p = Path(path)
+    try:
+        data = json.loads(p.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        raise UserInputError(f"settings file not found: {p}") from None
+    except json.JSONDecodeError as exc:
+        raise UserInputError(f"{p}: the settings are not valid JSON ({exc})") from None
+    if not isinstance(data, dict):
+        raise UserInputError(f"{p}: the settings must be a JSON object of AutoMLConfig names")
+    seed = data.pop("seed", None)
+    if seed is None:
+        seed = (data.get("local") or {}).get("seed", 0)
+    if isinstance(seed, bool) or not isinstance(seed, int):
+        raise UserInputError(f"seed must be a whole number, got {seed!r}")
+    spec = spec_from_dict({"experiment": "automl", "dataset": "data", "automl": data})
+    problems = [pr for pr in validate_spec(spec, target="local") if pr.path.startswith("automl")]
+    errors = errors_only(problems)
+    if errors:
+        raise UserInputError("; ".join(str(e) for e in errors))
+    return spec.automl, seed, [str(pr).removeprefix("warning: ") for pr in problems if pr.level == "warning"]
+
+
+def make_plan(settings: AutoMLSettings, seed: int, warnings: list[str]) -> Plan:
+    """FLAML-facing choices that do not depend on the data."""
+    if settings.task == "forecasting":
+        raise UserInputError("task 'forecasting' is not available on the local backend yet; "
+                             "run it on Azure compute or use task: regression with lag features")
+    warnings = list(warnings)
+    learners = _learners(settings)
+    ensembles = []
+    if settings.enable_voting_ensemble:
+        ensembles.append("VotingEnsemble")
+    if settings.enable_stack_ensemble:
+        ensembles.append("StackEnsemble")
+    search = settings.iterations - len(ensembles)
+    if ensembles and search < 2:
+        warnings.append(f"iterations={settings.iterations} leaves no room for ensembles; "
+                        "they are skipped (ensembles need at least two trained iterations)")
+        ensembles, search = [], settings.iterations
+    timeout = settings.timeout_seconds()
+    search_seconds = timeout * (1 - ENSEMBLE_SHARE) if timeout and ensembles else timeout
+    per_trial = settings.iteration_timeout_minutes * 60 if settings.iteration_timeout_minutes else None
+    n_jobs = -1 if settings.max_cores_per_iteration == -1 else settings.max_cores_per_iteration
+    return Plan(settings=settings, seed=seed, learners=learners, search_iterations=search,
+                ensembles=ensembles, search_seconds=search_seconds, train_time_limit=per_trial,
+                n_jobs=n_jobs, warnings=warnings)
+
+
+def _learners(settings: AutoMLSettings) -> list[str]:
+    table = catalog.LOCAL_LEARNERS[settings.task]
+    if settings.allowed_models:
+        names = [n for n in settings.allowed_models if n not in (settings.blocked_models or [])]
+        learners = [learner for n in names for learner in table[n]]
+    else:
+        blocked = {learner for n in settings.blocked_models or [] for learner in table.get(n, ())}
+        learners = [learner for learner in DEFAULT_LEARNERS[settings.task] if learner not in blocked]
+    if not learners:
+        raise UserInputError("allowed_models/blocked_models leave no algorithm to train locally")
+    return learners
+
+
+def choose_validation(plan: Plan, n_rows: int, min_class_count: int | None) -> None:
+    """Azure's validation rule: explicit folds or holdout, else by row count."""
+    s = plan.settings
+    if s.validation_size is not None:
+        plan.eval_method, plan.validation_size = "holdout", float(s.validation_size)
+        plan.validation_rule = f"holdout of {s.validation_size:.0%} (validation_size)"
+    elif s.n_cross_validations is not None:
+        plan.eval_method, plan.n_splits = "cv", int(s.n_cross_validations)
+        plan.validation_rule = f"{s.n_cross_validations}-fold cross-validation (n_cross_validations)"
+    elif n_rows > 20000:
+        plan.eval_method, plan.validation_size = "holdout", 0.1
+        plan.validation_rule = "automatic: more than 20,000 rows, so a 10% holdout"
+    else:
+        plan.eval_method = "cv"
+        plan.n_splits = 10 if n_rows < 1000 else 3
+        plan.validation_rule = (f"automatic: {n_rows} rows, so {plan.n_splits}-fold cross-validation "
+                                "(10 folds under 1,000 rows, 3 up to 20,000)")
+    if plan.eval_method == "cv" and min_class_count is not None and min_class_count < plan.n_splits:
+        if min_class_count < 2:
+            raise UserInputError("a class has a single row; cross-validation needs at least two rows per class "
+                                 "(remove the class or set validation_size)")
+        plan.warnings.append(f"the smallest class has {min_class_count} rows, fewer than {plan.n_splits} folds; "
+                             f"using {min_class_count} folds")
+        plan.n_splits = min_class_count
+        plan.validation_rule += f", reduced to {min_class_count} folds"

@@ -1,0 +1,119 @@
+"""The data transformer that leads every pickled pipeline (Azure's `datatransformer` step).
+
+It is fitted once on the training split and turns the prepared data's raw columns into
+numeric features: median imputation, one-hot or frequency-ordered codes for text
+columns, parts of dates, and ID-like text columns dropped. What it did is kept in
+`report` for the guardrails. Light imports only: models are unpickled without FLAML.
+"""
+from __future__ import annotations
+
+import re
+
+import numpy as np
+import pandas as pd
+from sklearn.base import BaseEstimator, TransformerMixin
+
+ONE_HOT_MAX = 10          # text columns with at most this many values are one-hot encoded
+MAX_CODES = 100           # beyond this many values, rarer ones share one "other" code
+ID_LIKE_RATIO = 0.9       # a text column with this share of distinct values is an identifier
+MISSING = "__missing__"
+
+
+def _safe(name: str) -> str:
+    return re.sub(r"[^0-9A-Za-z_]", "_", str(name)) or "col"
+
+
+class DataTransformer(TransformerMixin, BaseEstimator):
+    """Raw prepared columns -> numeric feature frame (featurization 'auto')."""
+
+    def __init__(self, enabled: bool = True):
+        self.enabled = enabled
+
+    def fit(self, X: pd.DataFrame, y=None):
+        self.input_columns_ = list(X.columns)
+        self.plans_: list[tuple[str, str, object]] = []
+        self.report_ = {"imputed": {}, "dropped_id_like": [], "dropped_empty": [],
+                        "one_hot": [], "codes": [], "dates": []}
+        n = len(X)
+        for col in X.columns:
+            s = X[col]
+            if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+                values = pd.to_numeric(s, errors="coerce").astype(float)
+                if values.isna().all():
+                    self.report_["dropped_empty"].append(col)
+                    continue
+                fill = float(values.median())
+                if values.isna().any():
+                    self.report_["imputed"][col] = {"count": int(values.isna().sum()), "value": fill, "how": "median"}
+                self.plans_.append((col, "num", fill))
+            elif pd.api.types.is_datetime64_any_dtype(s):
+                self.report_["dates"].append(col)
+                self.plans_.append((col, "date", None))
+            else:
+                text = s.astype("object").where(s.notna(), MISSING).astype(str)
+                counts = text.value_counts()
+                if s.isna().any():
+                    self.report_["imputed"][col] = {"count": int(s.isna().sum()), "value": MISSING,
+                                                    "how": "own category"}
+                if n >= 20 and len(counts) >= ID_LIKE_RATIO * n:
+                    self.report_["dropped_id_like"].append(col)
+                elif len(counts) <= ONE_HOT_MAX:
+                    self.report_["one_hot"].append(col)
+                    self.plans_.append((col, "onehot", list(counts.index)))
+                else:
+                    self.report_["codes"].append(col)
+                    kept = list(counts.index[:MAX_CODES])
+                    self.plans_.append((col, "codes", {v: i for i, v in enumerate(kept)}))
+        self.feature_names_ = list(self._names())
+        return self
+
+    def _names(self):
+        seen: set[str] = set()
+        for col, kind, info in self.plans_:
+            if kind == "onehot":
+                names = [f"{col}_{v}" for v in info]
+            elif kind == "date":
+                names = [f"{col}_{part}" for part in ("year", "month", "day", "dayofweek", "hour")]
+            else:
+                names = [col]
+            for name in names:
+                safe = _safe(name)
+                while safe in seen:
+                    safe += "_"
+                seen.add(safe)
+                yield safe
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        missing = [c for c in self.input_columns_ if c not in X.columns]
+        if missing:
+            raise ValueError(f"columns missing from the data: {', '.join(map(str, missing))}")
+        parts = []
+        for col, kind, info in self.plans_:
+            s = X[col]
+            if kind == "num":
+                parts.append(pd.to_numeric(s, errors="coerce").astype(float).fillna(info).to_numpy()[:, None])
+            elif kind == "date":
+                d = pd.to_datetime(s, errors="coerce")
+                block = np.column_stack([d.dt.year, d.dt.month, d.dt.day, d.dt.dayofweek, d.dt.hour]).astype(float)
+                parts.append(np.nan_to_num(block, nan=0.0))
+            else:
+                text = s.astype("object").where(s.notna(), MISSING).astype(str).to_numpy()
+                if kind == "onehot":
+                    parts.append(np.column_stack([(text == v) for v in info]).astype(float))
+                else:
+                    parts.append(np.array([info.get(v, len(info)) for v in text], dtype=float)[:, None])
+        data = np.hstack(parts) if parts else np.empty((len(X), 0))
+        return pd.DataFrame(data, columns=self.feature_names_, index=X.index)
+
+
+class NumericPassthrough(TransformerMixin, BaseEstimator):
+    """featurization 'off': pass the numeric columns through in their fitted order."""
+
+    def fit(self, X: pd.DataFrame, y=None):
+        self.input_columns_ = list(X.columns)
+        self.feature_names_ = [_safe(c) for c in X.columns]
+        return self
+
+    def transform(self, X: pd.DataFrame) -> pd.DataFrame:
+        data = X[self.input_columns_].astype(float).to_numpy()
+        return pd.DataFrame(data, columns=self.feature_names_, index=X.index)
