@@ -17,10 +17,12 @@ class PollWorker(QObject):
     poll_failed = Signal(str)
     """A poll raised; the message is meant for a status line. Polling continues."""
 
-    def __init__(self, runner: JobRunner, fetch: Callable[[], object], interval_ms: int = 1000,
-                 parent: QObject | None = None):
+    def __init__(self, runner: JobRunner, fetch: Callable[..., object], interval_ms: int = 1000,
+                 parent: QObject | None = None, args_for: Callable[[], tuple] | None = None):
+        """`fetch(*args_for())` runs on the worker; `args_for` runs on the GUI thread at each tick,
+        so the worker gets a snapshot of GUI-side state instead of reading it concurrently."""
         super().__init__(parent)
-        self._runner, self._fetch = runner, fetch
+        self._runner, self._fetch, self._args_for = runner, fetch, args_for
         self._pending = False
         self.skipped_ticks = 0
         self._timer = QTimer(self)
@@ -41,17 +43,14 @@ class PollWorker(QObject):
     def is_pending(self) -> bool:
         return self._pending
 
-    def set_fetch(self, fetch: Callable[[], object]) -> None:
-        self._fetch = fetch
-
     @Slot()
     def poll_now(self) -> None:
         if self._pending:
             self.skipped_ticks += 1
             return
         self._pending = True
-        fetch = self._fetch
-        self._runner.start(_run_fetch, fetch, on_result=self._on_result, on_failed=self._on_failed,
+        args = self._args_for() if self._args_for is not None else ()
+        self._runner.start(_run_fetch, self._fetch, args, on_result=self._on_result, on_failed=self._on_failed,
                            on_finished=self._on_finished)
 
     @Slot(object)
@@ -67,5 +66,5 @@ class PollWorker(QObject):
         self._pending = False
 
 
-def _run_fetch(fetch: Callable[[], object], sink=None):
-    return fetch()
+def _run_fetch(fetch: Callable[..., object], args: tuple, sink=None):
+    return fetch(*args)

@@ -76,12 +76,9 @@ class RunsBrowserDock(QDockWidget):
         layout.addWidget(self.message)
         self.setWidget(body)
 
-        self.poller = PollWorker(runner, self._fetch, interval_ms, self)
+        self.poller = PollWorker(runner, fetch_runs, interval_ms, self, args_for=lambda: (self._backend,))
         self.poller.polled.connect(self._on_polled)
         self.poller.poll_failed.connect(self._on_poll_failed)
-
-    def _fetch(self):
-        return fetch_runs(self._backend)
 
     def set_backend(self, backend) -> None:
         """Show the runs of `backend` (None clears the list and stops polling)."""

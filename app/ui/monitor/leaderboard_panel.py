@@ -1,0 +1,116 @@
+"""The leaderboard table with a pipeline filter, optional metric columns and a details dialog."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
+                               QToolButton, QVBoxLayout, QWidget)
+
+from app.core.runs import IterationRecord
+from app.ui.monitor.leaderboard_model import FIXED, LeaderboardModel, LeaderboardProxy
+
+FIRST_OPTIONAL = len(FIXED) + 2
+
+
+class LeaderboardPanel(QWidget):
+    """One row per iteration, sortable, the best row marked; activating a row opens its details."""
+
+    iteration_opened = Signal(object)
+    """The IterationRecord the user opened (double-click or Enter)."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.model = LeaderboardModel(self)
+        self.proxy = LeaderboardProxy(self)
+        self.proxy.setSourceModel(self.model)
+        self._hidden_optional: set[str] = set()
+        self._shown_optional: set[str] = set()
+
+        self.filter = QLineEdit()
+        self.filter.setPlaceholderText("Filter by pipeline, e.g. LightGBM")
+        self.filter.setClearButtonEnabled(True)
+        self.filter.textChanged.connect(self.proxy.setFilterFixedString)
+        self.columns_button = QToolButton()
+        self.columns_button.setText("Metric columns")
+        self.columns_button.setPopupMode(QToolButton.ToolButtonPopupMode.InstantPopup)
+        self.columns_button.setMenu(QMenu(self.columns_button))
+        self.columns_button.menu().aboutToShow.connect(self._fill_columns_menu)
+        self.summary = QLabel()
+
+        self.view = QTableView()
+        self.view.setModel(self.proxy)
+        self.view.setSortingEnabled(True)
+        self.view.sortByColumn(0, Qt.SortOrder.AscendingOrder)
+        self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+        self.view.verticalHeader().hide()
+        self.view.verticalHeader().setDefaultSectionSize(22)
+        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.activated.connect(self._open)
+        self.view.doubleClicked.connect(self._open)
+        self.model.modelReset.connect(self._after_reset)
+        self.iteration_opened.connect(self.open_details)
+
+        bar = QHBoxLayout()
+        bar.addWidget(self.filter, 1)
+        bar.addWidget(self.columns_button)
+        layout = QVBoxLayout(self)
+        layout.addLayout(bar)
+        layout.addWidget(self.view, 1)
+        layout.addWidget(self.summary)
+
+    def set_iterations(self, iterations: list[IterationRecord], metric: str) -> None:
+        self.model.set_iterations(iterations, metric)
+        best = self.model.best_row()
+        if best is None:
+            self.summary.setText(f"{len(iterations)} iterations" if iterations else "No iterations yet.")
+        else:
+            it = self.model.iteration_at(best)
+            self.summary.setText(f"{len(iterations)} iterations · best: iteration {it.iteration}, "
+                                 f"{it.pipeline}, {metric} {self.model.best_so_far()[-1]:.4f}")
+
+    def best_proxy_row(self) -> int | None:
+        best = self.model.best_row()
+        return None if best is None else self.proxy.mapFromSource(self.model.index(best, 0)).row()
+
+    @Slot()
+    def _after_reset(self) -> None:
+        """Show at most a few optional metric columns at first; the user picks more."""
+        for i, name in enumerate(self.model.optional_columns()):
+            if name not in self._shown_optional and name not in self._hidden_optional:
+                (self._shown_optional if len(self._shown_optional) < 3 else self._hidden_optional).add(name)
+            self.view.setColumnHidden(FIRST_OPTIONAL + i, name in self._hidden_optional)
+        self.view.resizeColumnsToContents()
+
+    def set_column_visible(self, name: str, visible: bool) -> None:
+        names = self.model.optional_columns()
+        if name not in names:
+            return
+        (self._hidden_optional.discard if visible else self._hidden_optional.add)(name)
+        (self._shown_optional.add if visible else self._shown_optional.discard)(name)
+        self.view.setColumnHidden(FIRST_OPTIONAL + names.index(name), not visible)
+
+    def _fill_columns_menu(self) -> None:
+        menu = self.columns_button.menu()
+        menu.clear()
+        for name in self.model.optional_columns():
+            action = menu.addAction(name)
+            action.setCheckable(True)
+            action.setChecked(name not in self._hidden_optional)
+            action.toggled.connect(lambda on, n=name: self.set_column_visible(n, on))
+
+    @Slot(object)
+    def _open(self, index) -> None:
+        source = self.proxy.mapToSource(index)
+        if source.isValid():
+            self.iteration_opened.emit(self.model.iteration_at(source.row()))
+
+    def open_details(self, iteration: IterationRecord):
+        from app.ui.monitor.iteration_dialog import IterationDetailsDialog
+
+        best = self.model.best_row()
+        is_best = best is not None and self.model.iteration_at(best).run_id == iteration.run_id
+        dialog = IterationDetailsDialog(iteration, self.model.metric, is_best, self)
+        dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        dialog.show()
+        return dialog

@@ -1,0 +1,109 @@
+"""Overview of a run: status with phase and elapsed time, steps graph, parameters, settings,
+guardrails and other recorded properties."""
+from __future__ import annotations
+
+from PySide6.QtGui import QFont, QFontDatabase
+from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QSplitter, QTableView,
+                               QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt
+
+from app.core.runs import RunRecord
+from app.ui.monitor.records_model import RecordsTableModel, key_value_rows
+from app.ui.monitor.status import format_time, run_headline, status_colour
+from app.ui.monitor.steps_graph import StepsGraphWidget
+
+
+def guardrail_rows(run: RunRecord, artifacts: dict | None) -> list[dict]:
+    """Guardrails from the run's properties or the `guardrails` artifact, as table rows."""
+    raw = run.properties.get("guardrails")
+    if not raw and artifacts:
+        raw = artifacts.get("guardrails")
+    if isinstance(raw, dict) and isinstance(raw.get("data"), (list, dict)):
+        raw = raw["data"]
+    if isinstance(raw, dict):
+        raw = [{"name": k, **(v if isinstance(v, dict) else {"result": v})} for k, v in raw.items()]
+    rows = []
+    for item in raw or []:
+        if isinstance(item, dict):
+            rows.append({"guardrail": item.get("name") or item.get("type") or "",
+                         "result": item.get("result") or item.get("status") or "",
+                         "details": item.get("details") or item.get("description") or item.get("message") or ""})
+    return rows
+
+
+def compact_table(model) -> QTableView:
+    view = QTableView()
+    view.setModel(model)
+    view.verticalHeader().hide()
+    view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+    view.setAlternatingRowColors(True)
+    view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+    view.horizontalHeader().setStretchLastSection(True)
+    return view
+
+
+def _boxed(title: str, widget: QWidget) -> QGroupBox:
+    box = QGroupBox(title)
+    layout = QVBoxLayout(box)
+    layout.setContentsMargins(6, 6, 6, 6)
+    layout.addWidget(widget)
+    return box
+
+
+class OverviewTab(QWidget):
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.headline = QLabel()
+        font = QFont(self.headline.font())
+        font.setPointSizeF(font.pointSizeF() * 1.2)
+        font.setBold(True)
+        self.headline.setFont(font)
+        self.headline.setWordWrap(True)
+        self.facts = QLabel()
+        self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.facts.setWordWrap(True)
+        self.steps = StepsGraphWidget()
+        self.parameters = RecordsTableModel(["name", "value"], self)
+        self.properties = RecordsTableModel(["name", "value"], self)
+        self.guardrails = RecordsTableModel(["guardrail", "result", "details"], self)
+        self.settings = QPlainTextEdit()
+        self.settings.setReadOnly(True)
+        self.settings.setFont(QFontDatabase.systemFont(QFontDatabase.SystemFont.FixedFont))
+
+        left = QSplitter(Qt.Orientation.Vertical)
+        left.addWidget(_boxed("Parameters", compact_table(self.parameters)))
+        left.addWidget(_boxed("Guardrails", compact_table(self.guardrails)))
+        left.addWidget(_boxed("Recorded properties", compact_table(self.properties)))
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(left)
+        body.addWidget(_boxed("Settings (pipeline spec)", self.settings))
+        body.setSizes([420, 420])
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.headline)
+        layout.addWidget(self.facts)
+        steps_row = QHBoxLayout()
+        steps_row.addWidget(self.steps)
+        steps_row.addStretch(1)
+        layout.addLayout(steps_row)
+        layout.addWidget(body, 1)
+
+    def show_run(self, run: RunRecord, artifacts: dict | None) -> None:
+        self.headline.setText(run_headline(run))
+        self.headline.setStyleSheet(f"color: {status_colour(run.status).darker(130).name()}")
+        facts = [f"Run {run.run_id}", f"experiment {run.experiment}"]
+        if run.task:
+            facts.append(f"{run.task}, primary metric {run.primary_metric}")
+        if run.dataset:
+            facts.append(f"dataset {run.dataset}")
+        if run.created_at:
+            facts.append(f"submitted {format_time(run.created_at)}")
+        if run.best_metric is not None:
+            facts.append(f"best {run.best_metric:.4f} at iteration {run.best_iteration}")
+        self.facts.setText(" · ".join(facts))
+        self.steps.set_steps(run.steps)
+        self.parameters.set_rows(key_value_rows(run.parameters))
+        self.guardrails.set_rows(guardrail_rows(run, artifacts))
+        self.properties.set_rows(key_value_rows({k: v for k, v in run.properties.items() if k != "guardrails"}))
+        if self.settings.toPlainText() != run.spec_yaml:
+            self.settings.setPlainText(run.spec_yaml)
