@@ -50,12 +50,18 @@ class RunFollower:
                     self._print(f"step {step.name}: {step.status}")
                     if step.name == "automl" and step.status == rs.RUNNING:
                         self._print(HEADER)
+        self._print_iterations(run)
         if run.phase and run.phase != self.phase and not run.phase.startswith("model selection"):
             self.phase = run.phase
             self._print(f"  {run.phase}")
+
+    def _print_iterations(self, run: rs.RunRecord) -> None:
+        automl = run.step("automl")
+        if automl is None or automl.reused:
+            return
         metric = run.primary_metric
         for it in run.iterations:
-            if it.iteration in self.seen_iterations or run.step("automl").reused:
+            if it.iteration in self.seen_iterations:
                 continue
             self.seen_iterations.add(it.iteration)
             value = it.metrics.get(metric)

@@ -144,6 +144,8 @@ class Executor:
                           reuse_key=plan.reuse_key, started_at=time.time(), ended_at=time.time(),
                           outputs=json.loads(plan.reused_from["outputs"]))
             planner.record_outputs(name, json.loads(plan.reused_from["outputs"]))
+            if name == "automl":
+                self._inherit_automl_results(plan.reused_from["parent_run_id"])
             self.set_run(status=rs.RUNNING, phase=f"{name}: reused the outputs of an earlier run")
             return StepOutcome(rs.COMPLETED)
         phase = "finalizing: registering the model" if name == "register" else f"running step {name}"
@@ -173,6 +175,21 @@ class Executor:
             return StepOutcome(rs.FAILED, error)
         self.set_step(step_id, status=rs.COMPLETED, ended_at=time.time(), outputs=outputs, pid=None)
         return StepOutcome(rs.COMPLETED)
+
+    def _inherit_automl_results(self, source_run_id: str) -> None:
+        """A reused AutoML step brings its best iteration and stop reason with it."""
+        with self.store.write() as c:
+            src = c.execute("SELECT best_metric, best_iteration, properties FROM runs WHERE run_id=?",
+                            (source_run_id,)).fetchone()
+            mine = c.execute("SELECT properties FROM runs WHERE run_id=?", (self.run_id,)).fetchone()
+            props = json.loads(mine["properties"])
+            inherited = json.loads(src["properties"])
+            for key in ("stop_reason", "search_seconds"):
+                if key in inherited:
+                    props[key] = inherited[key]
+            props["automl_reused_from_run"] = source_run_id
+            c.execute("UPDATE runs SET best_metric=?, best_iteration=?, properties=? WHERE run_id=?",
+                      (src["best_metric"], src["best_iteration"], json.dumps(props), self.run_id))
 
     def _supervise(self, proc, plan, tail) -> bool:
         """Wait for the step; True when it was stopped because of a cancel request."""
