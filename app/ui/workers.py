@@ -93,6 +93,10 @@ class _CallbackRelay(QObject):
     def finished(self):
         self._call("finished")
 
+    @Slot()
+    def thread_done(self):
+        self._call("thread_done")
+
 
 class JobHandle:
     """A running job: its worker (connect to its signals) and its thread."""
@@ -137,7 +141,9 @@ class JobRunner(QObject):
         handle = JobHandle(worker, thread, relay)
         thread.started.connect(worker.run)
         worker.finished.connect(thread.quit)
-        thread.finished.connect(lambda: self._forget(handle))
+        # QThread.finished is emitted on the ending thread itself: forget the job on ours.
+        relay._on["thread_done"] = lambda: self._forget(handle)
+        thread.finished.connect(relay.thread_done)
         self._handles.append(handle)
         thread.start()
         return handle
@@ -145,6 +151,7 @@ class JobRunner(QObject):
     def _forget(self, handle: JobHandle) -> None:
         if handle in self._handles:
             self._handles.remove(handle)
+        handle.wait()  # finished is emitted just before the thread really ends
         handle.worker.deleteLater()
         handle.thread.deleteLater()
         if handle.relay is not None:
