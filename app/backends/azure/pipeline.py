@@ -76,11 +76,18 @@ def model_name_argument(spec: PipelineSpec, parameters: dict):
     return parameters[match.group(1)] if match else str(spec.register.model_name)
 
 
+def register_properties(spec: PipelineSpec) -> list[str]:
+    """`--property KEY=VALUE` arguments recorded on the registered model."""
+    values = {"task": spec.automl.task, "primary_metric": spec.automl.metric, "dataset": spec.dataset}
+    return [arg for key, value in values.items() for arg in ("--property", f"{key}={value}")]
+
+
 def dataprep_script(spec: PipelineSpec, bundled_dir: Path, base_dir: Path | None) -> tuple[str, str, list]:
     """(source_directory, script_name, extra arguments) of the data-prep step."""
     prep = spec.data_prep
     if prep.is_bundled:
-        return str(bundled_dir), DATAPREP_SCRIPT, ["--options", json.dumps(prep.options, sort_keys=True)]
+        return str(bundled_dir), DATAPREP_SCRIPT, ["--options", json.dumps(prep.options, sort_keys=True),
+                                                   "--label", spec.automl.label_column_name]
     script = Path(prep.script)
     if not script.is_absolute() and base_dir is not None:
         script = base_dir / script
@@ -113,7 +120,7 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
     built = BuiltPipeline(pipeline=None)
     parameters = {name: PipelineParameter(name=name, default_value=value) for name, value in spec.parameters.items()}
 
-    training_data = dataset
+    training_data, prepared = dataset, None
     if spec.data_prep is not None:
         name = spec.step_compute(DATAPREP_STEP)
         compute = resolve_compute(computes, name, DATAPREP_STEP)
@@ -145,10 +152,14 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
         compute = resolve_compute(computes, name, REGISTER_STEP)
         registration = OutputFileDatasetConfig(name=REGISTRATION, destination=(datastore, f"{OUTPUT_ROOT}/{REGISTRATION}/{{run-id}}"))
         model_name = model_name_argument(spec, parameters)
+        # the fitted data-prep parameters travel with the model, so predicting applies them
+        with_params = ["--dataprep-params", prepared.as_input(PREPARED_DATA)] if prepared is not None else []
         built.steps[REGISTER_STEP] = PythonScriptStep(
             name=REGISTER_STEP, script_name=REGISTER_SCRIPT, source_directory=str(bundled),
-            arguments=["--model", model_data, "--model-name", model_name, "--output", registration, "--mode", "azure"],
-            inputs=[model_data], compute_target=compute, runconfig=run_configuration(name),
+            arguments=["--model", model_data, "--metrics", metrics_data, *with_params,
+                       "--model-name", model_name, "--output", registration, "--mode", "azure",
+                       *register_properties(spec)],
+            inputs=[model_data, metrics_data], compute_target=compute, runconfig=run_configuration(name),
             allow_reuse=spec.register.allow_reuse)
         if not isinstance(model_name, str):
             built.parameters[model_name.name] = model_name

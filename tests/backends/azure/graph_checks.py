@@ -28,6 +28,15 @@ def automl_settings(graph, step="automl"):
     return out
 
 
+def arguments(node) -> list[str]:
+    """A step's command line: literal text, and `<Input:name>` etc. for the bound ports/parameters."""
+    out = []
+    for arg in node._module_builder._module_def._arguments:
+        text = getattr(arg, "text", None)
+        out.append(text if text is not None else f"<{type(arg).__name__.strip('_').replace('Argument', '')}:{arg.name}>")
+    return out
+
+
 def summary(pipeline) -> dict:
     """Everything a reader of the graph cares about, without ids that change per build."""
     g = pipeline.graph
@@ -42,5 +51,6 @@ def summary(pipeline) -> dict:
         "scripts": {name: n._params["Script"].get_value() for name, n in nodes.items() if "Script" in n._params
                     and n._params["Script"].get_value()},
         "targets": {name: (n._params.get("Target") or n._params.get("target")).get_value() for name, n in nodes.items()},
+        "arguments": {name: arguments(n) for name, n in nodes.items() if name != "automl"},
         "automl": automl_settings(g) if "automl" in nodes else None,
     }

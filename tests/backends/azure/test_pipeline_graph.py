@@ -1,6 +1,8 @@
 """The seed graph built offline from the Titanic spec with real SDK objects."""
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from app.core.errors import UserInputError
@@ -57,6 +59,8 @@ def test_edges_run_dataprep_then_automl_then_register(built):
         ("titanic_ds", "data", "data_prep", "titanic_ds"),
         ("data_prep", "prepared_data", "automl", "training_data"),
         ("automl", "model_data", "register", "model_data"),
+        ("automl", "metrics_data", "register", "metrics_data"),
+        ("data_prep", "prepared_data", "register", "prepared_data"),   # the fitted dataprep parameters
     }
 
 
@@ -80,6 +84,20 @@ def test_pipeline_outputs_parameter_and_reuse(built):
     assert set(built.parameters) == {"model_name"}
     register = module_node(built.pipeline.graph, "register")
     assert register._params["model_name"].get_value() is built.parameters["model_name"]
+
+
+def test_step_command_lines(built):
+    args = summary(built.pipeline)["arguments"]
+    assert args["data_prep"][:4] == ["--input", "DatasetConsumptionConfig:titanic_ds",
+                                 "--output", "DatasetOutputConfig:prepared_data"]
+    assert args["data_prep"][4] == "--options" and json.loads(args["data_prep"][5])["fill_zero"] == ["Fare"]
+    assert args["data_prep"][6:] == ["--label", "Survived"]
+    assert args["register"] == [
+        "--model", "<Input:model_data>", "--metrics", "<Input:metrics_data>", "--dataprep-params",
+        "DatasetConsumptionConfig:prepared_data", "--model-name", "<Parameter:model_name>",
+        "--output", "DatasetOutputConfig:registration",
+        "--mode", "azure", "--property", "task=classification", "--property", "primary_metric=AUC_weighted",
+        "--property", "dataset=titanic_ds"]
 
 
 def test_automl_outputs_are_training_outputs(built):
