@@ -7,46 +7,81 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, Slot
-from PySide6.QtWidgets import QMainWindow
+from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtGui import QAction, QKeySequence
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from shiboken6 import isValid
 
 from app.ui.monitor.runs_dock import RunsBrowserDock
 from app.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
+METRICS_FILE_FILTER = "AutoML metrics (metrics_data *.json);;All files (*)"
 
 
 class MonitorController(QObject):
-    """Owns the runs dock and the run-view tabs of one main window."""
+    """Owns the runs dock, the run-view / compare / metrics-file tabs and their actions."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
         self.window = window
         runner = getattr(window, "runner", None)
         self.runner = runner if runner is not None else JobRunner(self)
+        self._backend = None
         self.run_views: dict = {}
         self.dock = RunsBrowserDock(self.runner, window)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         self.dock.run_activated.connect(self.open_run)
+        self._add_actions()
 
-        signal = getattr(window, "workspace_changed", None)
-        if signal is not None:
-            signal.connect(self.on_workspace_changed)
-        signal = getattr(window, "run_submitted", None)
-        if signal is not None:
-            signal.connect(self.on_run_submitted)
+        tabs = self.tabs
+        if tabs is not None:
+            tabs.tabCloseRequested.connect(self._on_tab_close_requested)
+        for name, slot in (("workspace_changed", self.on_workspace_changed), ("run_submitted", self.on_run_submitted)):
+            signal = getattr(window, name, None)
+            if signal is not None:
+                signal.connect(slot)
         self.on_workspace_changed(getattr(window, "backend", None))
 
+    # -- window parts that may not exist yet ---------------------------------------------------
     @property
     def backend(self):
         return getattr(self.window, "backend", None) or self._backend
 
-    _backend = None
+    @property
+    def tabs(self):
+        return getattr(self.window, "central_tabs", None)
 
+    def _menu(self, name: str):
+        menus = getattr(self.window, "menus", None) or {}
+        if name in menus:
+            return menus[name]
+        return self.window.menuBar().addMenu(f"&{name}")
+
+    def _add_actions(self) -> None:
+        self.open_metrics_action = QAction("Open &metrics file…", self.window)
+        self.open_metrics_action.setStatusTip("Plot an AutoML metrics output (JSON, e.g. Azure's metrics_data)")
+        self.open_metrics_action.triggered.connect(self.ask_metrics_file)
+        file_menu = self._menu("File")
+        quit_action = next((a for a in file_menu.actions()
+                            if a.shortcut() == QKeySequence(QKeySequence.StandardKey.Quit)), None)
+        file_menu.insertAction(quit_action, self.open_metrics_action)
+        self.compare_action = QAction("C&ompare runs…", self.window)
+        self.compare_action.setShortcut(QKeySequence("Ctrl+Shift+C"))
+        self.compare_action.setStatusTip("Compare the runs selected in the Runs dock")
+        self.compare_action.triggered.connect(self.compare_selected)
+        self._menu("Run").addAction(self.compare_action)
+        view_menu = self._menu("View")
+        view_menu.addAction(self.dock.toggleViewAction())
+
+    # -- reactions -----------------------------------------------------------------------------
     @Slot(object)
     def on_workspace_changed(self, backend) -> None:
         self._backend = backend
         self.dock.set_backend(backend)
+        self.compare_action.setEnabled(backend is not None)
+        for view in list(self.run_views.values()):
+            self._close_widget(view)
 
     @Slot(str)
     def on_run_submitted(self, run_id: str) -> None:
@@ -54,8 +89,91 @@ class MonitorController(QObject):
         self.open_run(run_id)
 
     @Slot(str)
-    def open_run(self, run_id: str) -> None:
-        log.info("open run %s", run_id)
+    def open_run(self, run_id: str):
+        from app.ui.monitor.run_view import RunViewWidget
+
+        if run_id in self.run_views:
+            self._show(self.run_views[run_id])
+            return self.run_views[run_id]
+        if self.backend is None:
+            return None
+        view = RunViewWidget(self.backend, run_id, self.runner)
+        self.run_views[run_id] = view
+        view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
+        self._add_tab(view, f"Run {run_id[:14]}")
+        return view
+
+    @Slot()
+    def compare_selected(self):
+        from app.ui.monitor.compare_view import CompareView
+
+        if self.backend is None:
+            return None
+        view = CompareView(self.backend, self.runner, self.dock.selected_run_ids())
+        self._add_tab(view, "Compare")
+        return view
+
+    @Slot()
+    def ask_metrics_file(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self.window, "Open metrics file", "", METRICS_FILE_FILTER)
+        if path:
+            self.open_metrics_file(path)
+
+    def open_metrics_file(self, path: str):
+        from pathlib import Path
+
+        from app.ui.monitor.metrics_file_view import MetricsFileView
+
+        view = MetricsFileView(path, self.runner)
+        view.load_failed.connect(lambda message: QMessageBox.warning(self.window, "Open metrics file", message))
+        self._add_tab(view, f"Metrics: {Path(path).name}")
+        return view
+
+    # -- tabs ----------------------------------------------------------------------------------
+    def _add_tab(self, widget: QWidget, title: str) -> None:
+        tabs = self.tabs
+        if tabs is None:
+            widget.setParent(self.window, Qt.WindowType.Window)
+            widget.setWindowTitle(title)
+            widget.resize(1100, 720)
+            widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+            widget.show()
+            return
+        tabs.setTabsClosable(True)
+        tabs.addTab(widget, title)
+        tabs.setCurrentWidget(widget)
+
+    def _show(self, widget: QWidget) -> None:
+        if self.tabs is not None and self.tabs.indexOf(widget) >= 0:
+            self.tabs.setCurrentWidget(widget)
+        else:
+            widget.raise_()
+            widget.activateWindow()
+
+    def _is_mine(self, widget) -> bool:
+        from app.ui.monitor.compare_view import CompareView
+        from app.ui.monitor.metrics_file_view import MetricsFileView
+        from app.ui.monitor.run_view import RunViewWidget
+
+        return isinstance(widget, (RunViewWidget, CompareView, MetricsFileView))
+
+    @Slot(int)
+    def _on_tab_close_requested(self, index: int) -> None:
+        """The window may close tabs itself: decide after every handler has run, by identity."""
+        widget = self.tabs.widget(index)
+        if self._is_mine(widget):
+            QTimer.singleShot(0, lambda: self._close_widget(widget))
+
+    def _close_widget(self, widget: QWidget) -> None:
+        if not isValid(widget):
+            return
+        stop = getattr(widget, "stop", None)
+        if stop is not None:
+            stop()
+        tabs = self.tabs
+        if tabs is not None and tabs.indexOf(widget) >= 0:
+            tabs.removeTab(tabs.indexOf(widget))
+        widget.deleteLater()
 
 
 def install_monitor(window: QMainWindow) -> MonitorController:

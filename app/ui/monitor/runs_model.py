@@ -83,12 +83,20 @@ class RunsFilterProxy(QSortFilterProxyModel):
         self.setSortRole(Qt.ItemDataRole.UserRole)
 
     def set_experiment(self, experiment: str | None) -> None:
-        self._experiment = experiment or None
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_experiment", experiment or None))
 
     def set_statuses(self, statuses) -> None:
-        self._statuses = frozenset(statuses) if statuses else None
-        self.invalidateFilter()
+        self._refilter(lambda: setattr(self, "_statuses", frozenset(statuses) if statuses else None))
+
+    def _refilter(self, change) -> None:
+        """Qt 6.9+ wants begin/endFilterChange around the change; older Qt only has invalidateFilter."""
+        if hasattr(self, "beginFilterChange"):
+            self.beginFilterChange()
+            change()
+            self.endFilterChange(QSortFilterProxyModel.Direction.Rows)
+        else:
+            change()
+            self.invalidateFilter()
 
     def filterAcceptsRow(self, source_row: int, source_parent: _Index) -> bool:
         run = self.sourceModel().run_at(source_row)

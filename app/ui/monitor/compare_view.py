@@ -1,0 +1,208 @@
+"""Compare runs: best-so-far curves overlaid, each run's best metrics with differences to a
+baseline run, and a grouped bar chart of chosen metrics; export PNG and CSV."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget,
+                               QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget)
+
+from app.core import catalog, plotting, run_tables
+from app.core import metrics as metrics_io
+from app.ui.monitor.canvas import PlotCanvasWidget
+from app.ui.monitor.overview_tab import compact_table
+from app.ui.monitor.records_model import BAD, GOOD, RecordsTableModel
+
+MAX_DEFAULT_BARS = 4
+
+
+def fetch_compare_runs(backend, run_ids: list[str], sink=None) -> dict:
+    """{run_id: RunRecord with iterations} (worker side)."""
+    return {run_id: backend.get_run(run_id) for run_id in run_ids}
+
+
+def _checked(widget: QListWidget) -> list[str]:
+    return [widget.item(i).text() for i in range(widget.count())
+            if widget.item(i).checkState() == Qt.CheckState.Checked]
+
+
+def _fill_checklist(widget: QListWidget, names: list[str], checked: set[str]) -> None:
+    widget.blockSignals(True)
+    widget.clear()
+    for name in names:
+        item = QListWidgetItem(name)
+        item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+        item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        widget.addItem(item)
+    widget.blockSignals(False)
+
+
+class CompareView(QWidget):
+    compared = Signal()
+    """The charts and the table now show the checked runs."""
+
+    def __init__(self, backend, runner, run_ids: list[str] | None = None, parent=None):
+        super().__init__(parent)
+        self.backend, self.runner = backend, runner
+        self.records: dict = {}
+        self.table_frame = None
+
+        self.runs_list = QListWidget()
+        self.runs_list.itemChanged.connect(self._on_runs_changed)
+        self.baseline_combo = QComboBox()
+        self.baseline_combo.currentTextChanged.connect(lambda _t: self.refresh())
+        self.metric_combo = QComboBox()
+        self.metric_combo.currentTextChanged.connect(lambda _t: self.refresh())
+        self.bar_metrics = QListWidget()
+        self.bar_metrics.itemChanged.connect(lambda _i: self.refresh())
+        self.message = QLabel()
+        self.message.setWordWrap(True)
+        png_button = QPushButton("Export PNG…")
+        png_button.clicked.connect(self._ask_png)
+        csv_button = QPushButton("Export CSV…")
+        csv_button.clicked.connect(self._ask_csv)
+
+        controls = QWidget()
+        form = QFormLayout(controls)
+        form.addRow(QLabel("Runs to compare"))
+        form.addRow(self.runs_list)
+        form.addRow("Baseline", self.baseline_combo)
+        form.addRow("Best by", self.metric_combo)
+        form.addRow(QLabel("Bar chart metrics"))
+        form.addRow(self.bar_metrics)
+        buttons = QHBoxLayout()
+        buttons.addWidget(png_button)
+        buttons.addWidget(csv_button)
+        form.addRow(buttons)
+        form.addRow(self.message)
+
+        self.canvas = PlotCanvasWidget(self, width=10, height=4)
+        self.table = RecordsTableModel(["metric"], self, colour_of=self._diff_colour)
+        right = QSplitter(Qt.Orientation.Vertical)
+        right.addWidget(self.canvas)
+        right.addWidget(compact_table(self.table))
+        right.setSizes([420, 220])
+        body = QSplitter(Qt.Orientation.Horizontal)
+        body.addWidget(controls)
+        body.addWidget(right)
+        body.setSizes([240, 900])
+        layout = QVBoxLayout(self)
+        layout.addWidget(body)
+
+        self._wanted = list(run_ids or [])
+        self.runner.start(lambda sink=None: [r.run_id for r in backend.list_runs(None)],
+                          on_result=self._on_runs_listed, on_failed=self._on_failed)
+
+    # -- loading -------------------------------------------------------------------------------
+    @Slot(object)
+    def _on_runs_listed(self, run_ids: list[str]) -> None:
+        names = list(dict.fromkeys([*self._wanted, *run_ids]))
+        _fill_checklist(self.runs_list, names, set(self._wanted))
+        self._on_runs_changed()
+
+    @Slot()
+    def _on_runs_changed(self, _item=None) -> None:
+        chosen = self.chosen_runs()
+        missing = [r for r in chosen if r not in self.records]
+        if missing:
+            self.message.setText(f"Loading {len(missing)} run(s)…")
+            self.runner.start(fetch_compare_runs, self.backend, missing, on_result=self._on_loaded,
+                              on_failed=self._on_failed)
+        else:
+            self._update_choices()
+
+    @Slot(object)
+    def _on_loaded(self, records: dict) -> None:
+        self.records.update(records)
+        self._update_choices()
+
+    @Slot(str, str)
+    def _on_failed(self, message: str, _details: str = "") -> None:
+        self.message.setText(message)
+
+    def chosen_runs(self) -> list[str]:
+        return _checked(self.runs_list)
+
+    def frames(self) -> dict:
+        return {r: run_tables.iterations_frame(self.records[r].iterations) for r in self.chosen_runs()
+                if r in self.records}
+
+    def _update_choices(self) -> None:
+        frames = self.frames()
+        labels = list(frames)
+        common = sorted(set.intersection(*(set(run_tables.metric_columns(f)) for f in frames.values()))) \
+            if frames else []
+        primary = next((self.records[r].primary_metric for r in labels if self.records[r].primary_metric), "")
+        for combo, items, default in ((self.baseline_combo, labels, labels[0] if labels else ""),
+                                      (self.metric_combo, common, primary)):
+            current = combo.currentText()
+            combo.blockSignals(True)
+            combo.clear()
+            combo.addItems(items)
+            combo.setCurrentText(current if current in items else default)
+            combo.blockSignals(False)
+        chosen_bars = set(_checked(self.bar_metrics)) & set(common) or \
+            {primary, *[m for m in common if m != primary][:MAX_DEFAULT_BARS - 1]}
+        _fill_checklist(self.bar_metrics, common, chosen_bars)
+        self.refresh()
+
+    # -- drawing -------------------------------------------------------------------------------
+    def refresh(self) -> None:
+        frames, metric, baseline = self.frames(), self.metric_combo.currentText(), self.baseline_combo.currentText()
+        curves_ax, bars_ax = self.canvas.axes(1, 2)
+        if len(frames) < 2 or not metric or baseline not in frames:
+            self.message.setText("Tick two or more runs that share a metric.")
+            self.table_frame = None
+            self.table.set_rows([], columns=["metric"])
+            plotting.plot_best_so_far_curves(curves_ax, {}, metric or "metric")
+            plotting.plot_grouped_bars(bars_ax, {}, [])
+            self.canvas.redraw()
+            return
+        self.message.setText(f"{len(frames)} runs; differences are to {baseline}.")
+        curves = {label: (list(f["iteration"]), metrics_io.best_so_far(run_tables.metric_values(f, metric), metric))
+                  for label, f in frames.items()}
+        plotting.plot_best_so_far_curves(curves_ax, curves, metric)
+        table = self.table_frame = run_tables.compare_table(frames, metric, baseline)
+        bars = _checked(self.bar_metrics)
+        plotting.plot_grouped_bars(bars_ax, {label: table[label].to_dict() for label in frames}, bars)
+        self.canvas.redraw()
+        columns = ["metric", *table.columns]
+        rows = [{"metric": name, **{c: _none_if_nan(v) for c, v in row.items()}} for name, row in table.iterrows()]
+        self.table.set_rows(rows, columns=columns, signed_columns=[c for c in table.columns if " - " in c])
+        self.compared.emit()
+
+    @staticmethod
+    def _diff_colour(row: dict, column: str):
+        value = row.get(column)
+        if " - " not in column or value is None or value == 0:
+            return None
+        return GOOD if catalog.better(row["metric"], value, 0.0) else BAD
+
+    # -- export --------------------------------------------------------------------------------
+    def export_png(self, path: str) -> None:
+        self.canvas.save(path)
+
+    def export_csv(self, path: str) -> None:
+        if self.table_frame is not None:
+            self.table_frame.to_csv(path)
+
+    def _ask_png(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export chart", "compare.png", "PNG (*.png);;SVG (*.svg)")
+        self._export(self.export_png, path)
+
+    def _ask_csv(self) -> None:
+        path, _ = QFileDialog.getSaveFileName(self, "Export table", "compare.csv", "CSV files (*.csv)")
+        self._export(self.export_csv, path)
+
+    def _export(self, write, path: str) -> None:
+        if not path:
+            return
+        try:
+            write(path)
+        except (OSError, ValueError) as exc:
+            self.message.setText(f"Could not write {path}: {exc}")
+        else:
+            self.message.setText(f"Saved {path}")
+
+
+def _none_if_nan(value):
+    return None if value is None or value != value else float(value)

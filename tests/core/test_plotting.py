@@ -1,0 +1,106 @@
+"""Drawing functions on Agg: what they draw, and that the core imports neither Qt nor pyplot."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from app.core import artifact_plots, plotting
+from app.core.metrics import best_index, best_so_far
+
+
+@pytest.fixture
+def ax():
+    return plotting.new_figure().add_subplot()
+
+
+def test_metric_points_best_line_and_best_marker(ax):
+    values = [0.5, None, 0.7, 0.6, 0.8]
+    artists = plotting.plot_metric_iterations(ax, [0, 1, 2, 3, 4], values, best_so_far(values, "accuracy"),
+                                              "accuracy", best_index(values, "accuracy"))
+    assert list(artists["points"].get_xdata()) == [0, 2, 3, 4]
+    assert list(artists["best_line"].get_ydata()) == [0.5, 0.5, 0.7, 0.7, 0.8]
+    assert list(artists["best_marker"].get_xdata()) == [4]
+    assert "higher is better" in ax.get_title()
+
+
+def test_update_in_place_extends_the_series(ax):
+    artists = plotting.plot_metric_iterations(ax, [0], [0.4], [0.4], "log_loss", 0)
+    values = [0.4, 0.3, 0.35]
+    plotting.update_metric_iterations(ax, artists, [0, 1, 2], values, best_so_far(values, "log_loss"), 1)
+    assert list(artists["best_line"].get_ydata()) == [0.4, 0.3, 0.3]
+    assert ax.get_ylim()[0] <= 0.3
+
+
+def test_empty_metric_chart_says_so(ax):
+    plotting.plot_metric_iterations(ax, [], [], [], "accuracy")
+    assert [t.get_text() for t in ax.texts] == ["No values of accuracy yet"]
+
+
+def test_curves_and_grouped_bars(ax):
+    plotting.plot_best_so_far_curves(ax, {"a": ([0, 1], [0.5, 0.6]), "b": ([0, 1, 2], [0.4, 0.7, 0.7])}, "AUC_weighted")
+    assert [line.get_label() for line in ax.get_lines()] == ["a", "b"]
+    plotting.plot_grouped_bars(ax, {"a": {"m1": 1.0, "m2": 2.0}, "b": {"m1": 3.0, "m2": None}}, ["m1", "m2"])
+    assert [round(p.get_height(), 3) for p in ax.patches] == [1.0, 2.0, 3.0, 0.0]
+
+
+def _accuracy_table(perfect: bool):
+    thresholds = [0.0, 0.5, 1.0]
+    if perfect:
+        positive = [[10, 10, 0, 0], [10, 0, 10, 0], [0, 0, 10, 10]]
+    else:
+        positive = [[10, 10, 0, 0], [5, 5, 5, 5], [0, 0, 10, 10]]
+    return {"schema_type": "accuracy_table",
+            "data": {"class_labels": ["0", "1"], "probability_thresholds": thresholds,
+                     "probability_tables": [positive, positive]}}
+
+
+def test_roc_of_a_perfect_classifier_reaches_the_corner(ax):
+    assert artifact_plots.draw_chart(ax, "ROC", {"accuracy_table": _accuracy_table(perfect=True)})
+    roc = ax.get_lines()[0]
+    assert (0.0, 1.0) in list(zip(roc.get_xdata(), roc.get_ydata()))
+
+
+def test_calibration_bins_from_threshold_counts(ax):
+    assert artifact_plots.draw_chart(ax, "Calibration", {"accuracy_table": _accuracy_table(perfect=False)})
+    curve = ax.get_lines()[0]
+    assert list(curve.get_xdata()) == [0.25, 0.75]
+    assert list(curve.get_ydata()) == [0.5, 0.5]
+
+
+def test_confusion_matrix_raw_and_normalised():
+    figure = plotting.new_figure()
+    cm = {"confusion_matrix": {"data": {"class_labels": ["no", "yes"], "matrix": [[3, 1], [2, 6]]}}}
+    ax = figure.add_subplot()
+    assert artifact_plots.draw_chart(ax, "Confusion matrix (normalised)", cm)
+    assert [t.get_text() for t in ax.texts] == ["0.75", "0.25", "0.25", "0.75"]
+
+
+def test_regression_charts_and_bare_feature_importance(ax):
+    art = {"residuals": {"data": {"bin_edges": [-1, 0, 1], "bin_counts": [4, 6], "mean": 0.1, "stddev": 0.5}},
+           "predicted_true": {"data": {"bin_edges": [0, 1, 2], "bin_averages": [0.6, 1.4], "bin_errors": [0.1, 0.2]}},
+           "feature_importance": {"Age": 0.2, "Fare": 0.5}}
+    assert artifact_plots.charts_for("regression", art) == artifact_plots.REGRESSION_CHARTS
+    for chart in artifact_plots.REGRESSION_CHARTS:
+        assert artifact_plots.draw_chart(ax, chart, art), chart
+    assert [p.get_width() for p in ax.patches] == [0.2, 0.5]
+
+
+def test_missing_or_malformed_artifacts_draw_a_note(ax):
+    assert not artifact_plots.draw_chart(ax, "ROC", {})
+    assert not artifact_plots.draw_chart(ax, "Residuals", {"residuals": {"data": {"bin_edges": "x"}}})
+    assert "not available" in ax.texts[0].get_text()
+
+
+def test_save_figure_writes_svg(tmp_path):
+    figure = plotting.new_figure()
+    plotting.plot_metric_iterations(figure.add_subplot(), [0, 1], [0.1, 0.2], [0.1, 0.2], "r2_score", 1)
+    assert plotting.save_figure(figure, tmp_path / "c.svg").read_text().lstrip().startswith("<?xml")
+
+
+def test_core_plotting_imports_neither_qt_nor_pyplot():
+    code = ("import sys, app.core.plotting, app.core.artifact_plots, app.core.run_tables; "
+            "print('PySide6' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.split() == ["False", "False"]

@@ -1,0 +1,92 @@
+"""Compare view on two finished runs; a downloaded (extension-less) metrics file opened without a workspace."""
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from app.core import metrics as metrics_io
+from app.core import run_tables
+from app.ui.monitor.compare_view import CompareView
+from app.ui.monitor.metrics_file_view import MetricsFileView
+
+
+@pytest.fixture
+def compare(qtbot, backend, runner):
+    backend.add_run("runA", iterations=8, seed=1)
+    backend.add_run("runB", iterations=15, seed=2)
+    backend.add_run("other", experiment="houses", iterations=5, task="regression")
+    view = CompareView(backend, runner, ["runA", "runB"])
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.compared, timeout=5000):
+        pass
+    return view
+
+
+def _best(backend, run_id, metric):
+    its = backend.full_iterations(run_id)
+    values = [it.metrics[metric] for it in its]
+    return its[metrics_io.best_index(values, metric)].metrics
+
+
+def test_two_finished_runs_show_both_curves_and_the_right_differences(compare, backend):
+    assert compare.chosen_runs() == ["runA", "runB"]
+    assert compare.baseline_combo.currentText() == "runA"
+    assert compare.metric_combo.currentText() == "AUC_weighted"
+    curves_ax, bars_ax = compare.canvas.figure.axes
+    assert [line.get_label() for line in curves_ax.get_lines()] == ["runA", "runB"]
+    runB_curve = curves_ax.get_lines()[1].get_ydata()
+    assert max(runB_curve) == pytest.approx(_best(backend, "runB", "AUC_weighted")["AUC_weighted"])
+
+    rows = {r["metric"]: r for r in compare.table.rows()}
+    a, b = _best(backend, "runA", "AUC_weighted"), _best(backend, "runB", "AUC_weighted")
+    for metric in ("AUC_weighted", "log_loss", "accuracy"):
+        assert rows[metric]["runB - runA"] == pytest.approx(b[metric] - a[metric])
+    assert len(bars_ax.patches) == 2 * 4
+
+
+def test_changing_the_baseline_flips_the_differences(qtbot, compare, backend):
+    before = {r["metric"]: r["runB - runA"] for r in compare.table.rows()}
+    with qtbot.waitSignal(compare.compared, timeout=5000):
+        compare.baseline_combo.setCurrentText("runB")
+    after = {r["metric"]: r["runA - runB"] for r in compare.table.rows()}
+    assert after["accuracy"] == pytest.approx(-before["accuracy"])
+
+
+def test_compare_exports_png_and_csv(compare, tmp_path):
+    compare.export_png(str(tmp_path / "c.png"))
+    compare.export_csv(str(tmp_path / "c.csv"))
+    assert (tmp_path / "c.png").read_bytes()[:4] == b"\x89PNG"
+    header = (tmp_path / "c.csv").read_text().splitlines()[0]
+    assert header == "metric,runA,runB,runB - runA"
+
+
+def test_downloaded_metrics_file_plots_without_a_workspace(qtbot, runner, tmp_path, backend):
+    backend.add_run("dl", iterations=9, seed=3)
+    folder = tmp_path / "azureml" / "dl_automl"
+    folder.mkdir(parents=True)
+    payload = metrics_io.to_metrics_json(backend.full_iterations("dl"))
+    (folder / "metrics_data").write_text(json.dumps(dict(reversed(payload.items()))), encoding="utf-8")
+
+    view = MetricsFileView(str(tmp_path), runner)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.loaded, timeout=5000):
+        pass
+    frame = run_tables.metrics_file_frame(metrics_io.read_metrics_file(folder / "metrics_data"))
+    assert view.leaderboard.model.rowCount() == 9
+    xs, values, best, position = view.metric_chart.series
+    assert view.metric_chart.metric() == "AUC_weighted"
+    assert xs == list(range(9))
+    assert values == pytest.approx(list(frame["AUC_weighted"]))
+    assert best == pytest.approx(metrics_io.best_so_far(list(frame["AUC_weighted"]), "AUC_weighted"))
+    assert view.leaderboard.model.best_row() == position
+
+
+def test_a_file_that_is_not_metrics_says_so(qtbot, runner, tmp_path):
+    bad = tmp_path / "metrics_data"
+    bad.write_text("[1, 2]")
+    view = MetricsFileView(str(bad), runner)
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.load_failed, timeout=5000) as blocker:
+        pass
+    assert "not an AutoML metrics file" in blocker.args[0]

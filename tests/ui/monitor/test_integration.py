@@ -1,0 +1,76 @@
+"""install_monitor on a minimal main window with the attributes the real one exposes."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import QMainWindow, QTabWidget
+
+from app.core import runs as rs
+from app.ui.monitor.integration import install_monitor
+from app.ui.monitor.run_view import RunViewWidget
+from app.ui.monitor.runs_model import RUN_ID_ROLE
+
+
+class MiniWindow(QMainWindow):
+    workspace_changed = Signal(object)
+    run_submitted = Signal(str)
+
+    def __init__(self, runner):
+        super().__init__()
+        self.runner, self.backend = runner, None
+        self.central_tabs = QTabWidget()
+        self.setCentralWidget(self.central_tabs)
+        self.menus = {name: self.menuBar().addMenu(name) for name in ("File", "Workspace", "Run", "View", "Help")}
+
+
+@pytest.fixture
+def window(qtbot, runner):
+    win = MiniWindow(runner)
+    qtbot.addWidget(win)
+    controller = install_monitor(win)
+    yield win
+    controller.dock.poller.stop()
+    for view in list(controller.run_views.values()):
+        view.stop()
+
+
+def test_runs_dock_lists_runs_and_filters_by_experiment_and_status(qtbot, window, backend):
+    backend.add_run("a1", experiment="titanic")
+    backend.add_run("a2", experiment="titanic", status=rs.FAILED)
+    backend.add_run("h1", experiment="houses", task="regression")
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    dock = window.monitor.dock
+    qtbot.waitUntil(lambda: dock.proxy.rowCount() == 3, timeout=5000)
+    dock.experiment_combo.setCurrentText("titanic")
+    assert dock.proxy.rowCount() == 2
+    dock.status_combo.setCurrentText("Failed")
+    assert [dock.proxy.index(r, 0).data(RUN_ID_ROLE) for r in range(dock.proxy.rowCount())] == ["a2"]
+
+
+def test_run_submitted_opens_a_live_run_view_tab_once(qtbot, window, backend):
+    backend.add_live_run("live", total=4)
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    window.run_submitted.emit("live")
+    window.run_submitted.emit("live")
+    tabs = window.central_tabs
+    assert tabs.count() == 1 and isinstance(tabs.currentWidget(), RunViewWidget)
+    view = tabs.currentWidget()
+    qtbot.waitUntil(lambda: view.run is not None, timeout=5000)
+    tabs.tabCloseRequested.emit(0)
+    qtbot.waitUntil(lambda: tabs.count() == 0 and "live" not in window.monitor.run_views, timeout=2000)
+
+
+def test_menus_get_open_metrics_file_and_compare(window):
+    file_texts = [a.text() for a in window.menus["File"].actions()]
+    assert "Open &metrics file…" in file_texts
+    assert "C&ompare runs…" in [a.text() for a in window.menus["Run"].actions()]
+
+
+def test_works_on_a_bare_main_window(qtbot, runner):
+    bare = QMainWindow()
+    qtbot.addWidget(bare)
+    controller = install_monitor(bare)
+    assert controller.dock.parent() is bare
+    assert controller.open_run("x") is None
