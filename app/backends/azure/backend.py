@@ -15,6 +15,7 @@ from app.backends.azure.connect import (DEFAULT_CLOUD, WorkspaceRef, default_aut
                                         open_workspace, token_authentication)
 from app.backends.azure.monitor import (TAG_DATASET, TAG_METRIC, TAG_PARAMETERS, TAG_SPEC, TAG_TASK,
                                         RunMonitor)
+from app.backends.azure.pipeline import compute_problems
 from app.backends.azure.sdk import prepare_sdk
 from app.core.errors import NotFoundError, SpecError, UserInputError
 from app.core.progress import Sink
@@ -101,20 +102,7 @@ class AzureBackend:
 
     def validate(self, spec: PipelineSpec) -> list[Problem]:
         """The spec's own problems for Azure, then its compute names against the workspace."""
-        problems = validate_spec(spec, target="azure")
-        known = set(self.workspace.compute_targets)
-        for step, part in (("", spec), ("data_prep.", spec.data_prep), ("automl.", spec.automl),
-                           ("register.", spec.register)):
-            name = getattr(part, "compute", None) if part is not None else None
-            if not name:
-                continue
-            if name == "local":
-                problems.append(Problem(f"{step}compute", "Azure ML pipelines cannot run on 'local'; choose a compute "
-                                        f"cluster: {', '.join(sorted(known)) or 'create one on the Compute page'}"))
-            elif name not in known:
-                problems.append(Problem(f"{step}compute", f"'{name}' is not a compute target of this workspace; "
-                                        f"choose one of: {', '.join(sorted(known)) or 'none yet, create one'}"))
-        return problems
+        return validate_spec(spec, target="azure") + compute_problems(spec, set(self.workspace.compute_targets))
 
     def submit(self, spec: PipelineSpec, parameters: dict | None = None, sink: Sink | None = None) -> str:
         from azureml.core import Experiment

@@ -11,7 +11,8 @@ from __future__ import annotations
 import pprint
 
 from app.backends.azure import pipeline as graph
-from app.core.spec import PARAM_REF, PipelineSpec
+from app.core.spec import PARAM_REF, PipelineSpec, Problem
+from app.core.validation import validate_spec
 
 SUPPORT_NOTE = ("Azure ML SDK v1 was deprecated on 2025-03-31 and Microsoft ended its support on 2026-06-30:\n"
                 "it keeps working, but receives no fixes; the successor is the v2 SDK (azure-ai-ml).")
@@ -210,3 +211,8 @@ def build_pipeline(ws, dataset, datastore, computes):
     return Pipeline(workspace=ws, steps=steps, description={description!r}, default_datastore=datastore)
 ''')
     return _header(spec) + "".join(body) + _main(spec)
+
+
+def export_problems(spec: PipelineSpec) -> list[Problem]:
+    """What stops `spec` from running on Azure: Azure's limits, and a 'local' compute."""
+    return validate_spec(spec, target="azure") + graph.compute_problems(spec)

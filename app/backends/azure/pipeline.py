@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from app.core.errors import UserInputError
-from app.core.spec import PARAM_REF, PipelineSpec
+from app.core.spec import PARAM_REF, PipelineSpec, Problem
 
 DATAPREP_STEP, AUTOML_STEP, REGISTER_STEP = "data_prep", "automl", "register"
 METRICS_DATA, MODEL_DATA = "metrics_data", "model_data"
@@ -92,6 +92,27 @@ def dataprep_script(spec: PipelineSpec, bundled_dir: Path, base_dir: Path | None
     if not script.is_absolute() and base_dir is not None:
         script = base_dir / script
     return str(script.resolve().parent), script.name, [str(a) for a in prep.arguments]
+
+
+def compute_problems(spec: PipelineSpec, known: set | None = None) -> list[Problem]:
+    """Compute names Azure cannot use: 'local' always, and names not in `known` when given."""
+    problems = []
+    if known is None:
+        choices = "a compute cluster of your workspace, e.g. cpu-cluster"
+    else:
+        choices = ", ".join(sorted(known)) or "none yet; create one on the Compute page"
+    for prefix, part in (("", spec), ("data_prep.", spec.data_prep), ("automl.", spec.automl),
+                         ("register.", spec.register)):
+        name = getattr(part, "compute", None) if part is not None else None
+        if not name:
+            continue
+        if name == "local":
+            problems.append(Problem(f"{prefix}compute", f"Azure ML pipelines cannot run on 'local'; name {choices}"
+                                    if known is None else f"Azure ML pipelines cannot run on 'local'; choose: {choices}"))
+        elif known is not None and name not in known:
+            problems.append(Problem(f"{prefix}compute", f"'{name}' is not a compute target of this workspace; "
+                                    f"choose one of: {choices}"))
+    return problems
 
 
 def resolve_compute(computes: Mapping[str, Any], name: str, step: str):
