@@ -128,3 +128,18 @@ def test_service_principal_names_missing_variables(monkeypatch):
 def test_unknown_auth_mode_lists_the_choices():
     with pytest.raises(UserInputError, match="cli, browser, device_code, service_principal"):
         connect.make_credential("password")
+
+
+def test_sdk_telemetry_is_off_unless_opted_in(monkeypatch):
+    from app.backends.azure import sdk
+
+    code = ("import os; os.environ.pop('HBI_WORKSPACE_JOB', None); os.environ.pop('AUTOML_DESK_AZURE_TELEMETRY', None)\n"
+            "from app.backends.azure.sdk import prepare_sdk; prepare_sdk()\n"
+            "from azureml.telemetry import get_diagnostics_collection_info\n"
+            "print(os.environ.get('HBI_WORKSPACE_JOB'), get_diagnostics_collection_info('automl')[0])")
+    env = {k: v for k, v in __import__("os").environ.items() if k != "HBI_WORKSPACE_JOB"}
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, env=env)
+    assert done.stdout.split() == ["true", "False"], done.stderr
+    monkeypatch.setenv("AUTOML_DESK_AZURE_TELEMETRY", "1")
+    assert sdk.telemetry_opted_in() is True
+    assert sdk.telemetry_opted_in(False) is False
