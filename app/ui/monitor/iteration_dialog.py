@@ -28,7 +28,7 @@ class IterationDetailsDialog(QDialog):
         if iteration.seeded:
             form.addRow("", QLabel("seeded from a previous run"))
 
-        self.hyperparameters = RecordsTableModel(["name", "value"], self)
+        self.hyperparameters = RecordsTableModel(["name", "value"], self, metric_floats=False)
         self.hyperparameters.set_rows(key_value_rows(dict(sorted(iteration.hyperparameters.items()))))
         self.metrics = RecordsTableModel(["metric", "value", "better"], self)
         self.metrics.set_rows([{"metric": name, "value": value,

@@ -66,8 +66,9 @@ class LeaderboardPanel(QWidget):
             self.summary.setText(f"{len(iterations)} iterations" if iterations else "No iterations yet.")
         else:
             it = self.model.iteration_at(best)
+            pipeline = f"{it.pipeline}, " if it.pipeline else ""
             self.summary.setText(f"{len(iterations)} iterations · best: iteration {it.iteration}, "
-                                 f"{it.pipeline}, {metric} {self.model.best_so_far()[-1]:.4f}")
+                                 f"{pipeline}{metric} {self.model.best_so_far()[-1]:.4f}")
 
     def best_proxy_row(self) -> int | None:
         best = self.model.best_row()
@@ -75,7 +76,13 @@ class LeaderboardPanel(QWidget):
 
     @Slot()
     def _after_reset(self) -> None:
-        """Show at most a few optional metric columns at first; the user picks more."""
+        """Show at most a few optional metric columns at first; the user picks more. Pipeline and
+        duration are hidden when nothing fills them (a bare metrics file)."""
+        rows = range(self.model.rowCount())
+        for column in (1, 2):
+            empty = self.model.rowCount() > 0 and all(
+                self.model.index(r, column).data() in ("", None) for r in rows)
+            self.view.setColumnHidden(column, empty)
         for i, name in enumerate(self.model.optional_columns()):
             if name not in self._shown_optional and name not in self._hidden_optional:
                 (self._shown_optional if len(self._shown_optional) < 3 else self._hidden_optional).add(name)

@@ -40,6 +40,7 @@ class MetricsFileView(QWidget):
         self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.leaderboard = LeaderboardPanel()
         self.metric_chart = MetricChartPanel()
+        self.metric_chart.metric_combo.currentTextChanged.connect(self._rank_by)
         split = QSplitter(Qt.Orientation.Horizontal)
         split.addWidget(self.leaderboard)
         split.addWidget(self.metric_chart)
@@ -57,6 +58,12 @@ class MetricsFileView(QWidget):
         self.metric_chart.set_iterations(iterations, metric)
         self.title.setText(f"<b>{Path(resolved).name}</b> — {resolved} · {len(iterations)} iterations")
         self.loaded.emit(resolved)
+
+    @Slot(str)
+    def _rank_by(self, metric: str) -> None:
+        """With no run to name a primary metric, the chart's metric ranks the leaderboard."""
+        if metric and hasattr(self, "iterations"):
+            self.leaderboard.set_iterations(self.iterations, metric)
 
     @Slot(str, str)
     def _on_failed(self, message: str, _details: str) -> None:

@@ -62,6 +62,8 @@ class OutputsTab(QWidget):
         self.outputs = dict(outputs)
         self.model.set_rows(output_rows(self.outputs))
         self.open_button.setEnabled(bool(self.outputs))
+        if self.outputs:
+            self.message.setText("Files written by the AutoML step (Azure's formats: JSON metrics, pickled model).")
 
     def folder(self) -> Path | None:
         return Path(next(iter(self.outputs.values()))).parent if self.outputs else None

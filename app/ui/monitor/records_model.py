@@ -17,8 +17,11 @@ class RecordsTableModel(QAbstractTableModel):
     """Rows are dicts keyed by column name. Floats show with 4 decimals (signed in columns
     listed in `signed_columns`); `colour_of(row, column)` may return a QBrush for the text."""
 
-    def __init__(self, columns: list[str], parent=None, signed_columns=(), colour_of=None):
+    def __init__(self, columns: list[str], parent=None, signed_columns=(), colour_of=None, metric_floats=True):
+        """`metric_floats`: floats are metric values (4 decimals, right-aligned); otherwise they
+        are settings such as a learning rate, shown with up to 6 significant digits."""
         super().__init__(parent)
+        self._metric_floats = metric_floats
         self._columns = list(columns)
         self._rows: list[dict] = []
         self._signed = set(signed_columns)
@@ -61,7 +64,7 @@ class RecordsTableModel(QAbstractTableModel):
             return value
         if role == Qt.ItemDataRole.ForegroundRole and self._colour_of is not None:
             return self._colour_of(row, column)
-        if role == Qt.ItemDataRole.TextAlignmentRole and isinstance(value, (int, float)):
+        if role == Qt.ItemDataRole.TextAlignmentRole and self._metric_floats and isinstance(value, float):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
@@ -69,7 +72,9 @@ class RecordsTableModel(QAbstractTableModel):
         if value is None or (isinstance(value, float) and math.isnan(value)):
             return ""
         if isinstance(value, float):
-            return f"{value:+.4f}" if column in self._signed else format_metric(value)
+            if column in self._signed:
+                return f"{value:+.4f}"
+            return format_metric(value) if self._metric_floats else f"{value:.6g}"
         if isinstance(value, (dict, list)):
             import json
             return json.dumps(value, default=str)
