@@ -140,3 +140,61 @@ def test_get_run_cancel_and_fetch_outputs_use_the_same_run(backend, tmp_path):
 def test_from_location_with_a_missing_config_says_where_to_get_one(tmp_path):
     with pytest.raises(UserInputError, match="download config.json"):
         AzureBackend.from_location(str(tmp_path / "nope" / "config.json"))
+
+
+def test_list_experiments_and_runs(backend, monkeypatch):
+    import azureml.core
+    import azureml.pipeline.steps  # noqa: F401  (bound to the real Experiment before the patch below)
+
+    older = FakeRun("pipe-old", status="Finished", started="2026-04-01T09:00:00Z").finish(ended="2026-04-01T10:00:00Z")
+    newer = FakeRun("pipe-new", status="Running", started="2026-05-02T09:00:00Z")
+    newer.children.append(FakeRun("s1", name="data_prep", status="Running"))
+
+    class FakeExperiment:
+        def __init__(self, workspace, name):
+            self.name = name
+
+        @staticmethod
+        def list(workspace):
+            return [SimpleNamespace(name="zeta"), SimpleNamespace(name="titanic_automl")]
+
+        def get_runs(self, type=None):
+            assert type == "azureml.PipelineRun"
+            return iter([newer, older] if self.name == "titanic_automl" else [])
+
+    monkeypatch.setattr(azureml.core, "Experiment", FakeExperiment)
+    assert backend.list_experiments() == ["titanic_automl", "zeta"]
+    runs = backend.list_runs("titanic_automl")
+    assert [(r.run_id, r.status) for r in runs] == [("pipe-new", "Running"), ("pipe-old", "Completed")]
+    assert runs[0].steps[0].name == "data_prep" and runs[0].iterations == []
+
+
+def test_read_log_returns_the_step_driver_log_tail(backend):
+    run = FakeRun("pipe-5", status="Running")
+    step = FakeRun("s-prep", name="data_prep", status="Failed")
+    step.get_details_with_logs = lambda: {"logFiles": {"user_logs/std_log.txt": "reading input\nKeyError: 'Age'\n",
+                                                       "system_logs/lifecycler.log": "noise"}}
+    run.children.append(step)
+    backend._monitors["pipe-5"] = RunMonitor(run)
+    assert backend.read_log("pipe-5", "data_prep", tail_bytes=16) == "KeyError: 'Age'\n"
+    with pytest.raises(UserInputError, match="no step 'register'"):
+        backend.read_log("pipe-5", "register")
+
+
+def test_models_are_listed_with_the_predict_requirement(backend, monkeypatch):
+    from datetime import datetime, timezone
+
+    from azureml.core import Model
+
+    from app.backends.azure import outputs
+
+    model = SimpleNamespace(name="TitanicSurvivalInitial", version=2, id="TitanicSurvivalInitial:2", run_id="reg-1",
+                            created_time=datetime(2026, 5, 1, tzinfo=timezone.utc),
+                            properties={"task": "classification"}, tags={"dataset": "titanic_ds"})
+    monkeypatch.setattr(Model, "list", staticmethod(lambda ws: [model]))
+    monkeypatch.setattr(outputs, "automl_runtime_message", lambda: "needs azureml-automl-runtime")
+    listed, = backend.list_models()
+    assert (listed.name, listed.version, listed.run_id) == ("TitanicSurvivalInitial", 2, "reg-1")
+    assert listed.created_at == datetime(2026, 5, 1, tzinfo=timezone.utc).timestamp()
+    assert listed.properties["predict_requirement"] == "needs azureml-automl-runtime"
+    assert listed.properties["task"] == "classification" and listed.properties["kind"] == "azure"
