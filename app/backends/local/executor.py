@@ -249,6 +249,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         status = Executor(backend, args.run_id, args.max_concurrent_runs).run()
     finally:
+        lock_path.unlink(missing_ok=True)  # while still held: the run's row is already terminal
         lock.release()
     return 0 if status == rs.COMPLETED else 1
 

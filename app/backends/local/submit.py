@@ -74,35 +74,36 @@ def submit_run(backend, spec: PipelineSpec, overrides: dict, sink: Sink) -> str:
                                       "dataset_hash": dataset.content_hash},
                   "warnings": [str(p) for p in problems if p.level == "warning"]}
     steps = [s for s in STEP_ORDER if s == "automl" or getattr(spec, s) is not None]
-    with backend.store.write() as c:
-        c.execute("INSERT OR IGNORE INTO experiments VALUES (?, ?)", (spec.experiment, now))
-        c.execute("INSERT INTO runs (run_id, experiment, status, created_at, phase, task, primary_metric, spec_yaml, "
-                  "parameters, dataset_name, dataset_version, dataset_hash, seed, properties) "
-                  "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
-                  (run_id, spec.experiment, rs.NOT_STARTED, now, "starting", spec.automl.task, spec.automl.metric,
-                   spec.to_yaml(), json.dumps(parameters), dataset.name, dataset.version, dataset.content_hash,
-                   seed, json.dumps(properties)))
-        for position, name in enumerate(steps):
-            c.execute("INSERT INTO step_runs (run_id, parent_run_id, name, position, status, log_path) "
-                      "VALUES (?,?,?,?,?,?)", (str(uuid.uuid4()), run_id, name, position, rs.NOT_STARTED,
-                                               str(backend.layout.log_path(run_id, name))))
-    _start_executor(backend, run_id)
-    return run_id
-
-
-def _start_executor(backend, run_id: str) -> None:
-    """Spawn the detached executor holding the run lock (handed over, never released in between)."""
     lock = RunLock(backend.layout.run_lock(run_id))
     if not lock.acquire():
         raise UserInputError(f"run {run_id} is already locked by another process")
     try:
-        argv = python_argv("-m", "app.backends.local.executor", "--workspace", str(backend.root),
-                           "--run-id", run_id, "--lock-fd", str(lock.fd),
-                           "--max-concurrent-runs", str(backend.max_concurrent_runs))
-        env = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)} if _running_from_source() else None
-        spawn(argv, backend.layout.run_dir(run_id) / "logs" / "executor.log", pass_fds=(lock.fd,), env=env)
+        # The lock is held before the run row exists, so no reader ever sees a lockless active run.
+        with backend.store.write() as c:
+            c.execute("INSERT OR IGNORE INTO experiments VALUES (?, ?)", (spec.experiment, now))
+            c.execute("INSERT INTO runs (run_id, experiment, status, created_at, phase, task, primary_metric, "
+                      "spec_yaml, parameters, dataset_name, dataset_version, dataset_hash, seed, properties) "
+                      "VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?)",
+                      (run_id, spec.experiment, rs.NOT_STARTED, now, "starting", spec.automl.task,
+                       spec.automl.metric, spec.to_yaml(), json.dumps(parameters), dataset.name, dataset.version,
+                       dataset.content_hash, seed, json.dumps(properties)))
+            for position, name in enumerate(steps):
+                c.execute("INSERT INTO step_runs (run_id, parent_run_id, name, position, status, log_path) "
+                          "VALUES (?,?,?,?,?,?)", (str(uuid.uuid4()), run_id, name, position, rs.NOT_STARTED,
+                                                   str(backend.layout.log_path(run_id, name))))
+        _start_executor(backend, run_id, lock)
     finally:
         lock.release()
+    return run_id
+
+
+def _start_executor(backend, run_id: str, lock: RunLock) -> None:
+    """Spawn the detached executor, handing it the descriptor of the held run lock."""
+    argv = python_argv("-m", "app.backends.local.executor", "--workspace", str(backend.root),
+                       "--run-id", run_id, "--lock-fd", str(lock.fd),
+                       "--max-concurrent-runs", str(backend.max_concurrent_runs))
+    env = {"PYTHONPATH": os.pathsep.join(p for p in sys.path if p)} if _running_from_source() else None
+    spawn(argv, backend.layout.run_dir(run_id) / "logs" / "executor.log", pass_fds=(lock.fd,), env=env)
 
 
 def _running_from_source() -> bool:

@@ -138,6 +138,7 @@ class LocalBackend:
 
     def get_run(self, run_id: str) -> RunRecord:
         run_id = self.resolve_run_id(run_id)
+        self._check_alive(run_id)
         with self.store.read() as c:
             run = run_from_row(c.execute("SELECT * FROM runs WHERE run_id=?", (run_id,)).fetchone())
             run.steps = [step_from_row(r) for r in c.execute(
@@ -154,6 +155,7 @@ class LocalBackend:
             return [r["name"] for r in c.execute("SELECT name FROM experiments ORDER BY name")]
 
     def list_runs(self, experiment: str | None = None) -> list[RunRecord]:
+        self.recover_interrupted()
         with self.store.read() as c:
             if experiment:
                 rows = c.execute("SELECT * FROM runs WHERE experiment=? ORDER BY created_at DESC", (experiment,))
@@ -243,16 +245,23 @@ class LocalBackend:
         with self.store.read() as c:
             ids = [r["run_id"] for r in c.execute(
                 f"SELECT run_id FROM runs WHERE status IN ({','.join('?' * len(active))})", active)]
-        recovered = []
-        for run_id in ids:
-            lock = RunLock(self.layout.run_lock(run_id))
-            if lock.acquire():
-                try:
-                    self._end_orphan(run_id, rs.FAILED, "interrupted: the run's executor stopped unexpectedly")
-                    recovered.append(run_id)
-                finally:
-                    lock.release()
-        return recovered
+        return [run_id for run_id in ids if self._check_alive(run_id)]
+
+    def _check_alive(self, run_id: str) -> bool:
+        """An active run whose executor died (lock free) ends Failed now; True when that happened."""
+        with self.store.read() as c:
+            row = c.execute("SELECT status FROM runs WHERE run_id=?", (run_id,)).fetchone()
+        if row is None or rs.normalize_status(row["status"]) not in rs.ACTIVE:
+            return False
+        lock = RunLock(self.layout.run_lock(run_id))
+        if not lock.acquire():
+            return False
+        try:
+            self._end_orphan(run_id, rs.FAILED, "interrupted: the run's executor stopped unexpectedly")
+            lock.path.unlink(missing_ok=True)
+        finally:
+            lock.release()
+        return True
 
     def _end_orphan(self, run_id: str, status: str, reason: str) -> None:
         now = time.time()

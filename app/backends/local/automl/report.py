@@ -1,11 +1,17 @@
-"""End-of-run reports for the best model: test score, charts, guardrails, feature importance."""
+"""End-of-run reports for the best model: test score, chart artifacts, guardrails, feature importance."""
 from __future__ import annotations
 
 import pickle
 
 import numpy as np
 
+from app.core import catalog
 from app.core.metrics import MODEL_FILE
+from app.backends.local.automl import charts, scoring
+from app.backends.local.automl.guardrails import guardrails
+
+IMPORTANCE_ROWS = 1000
+IMPORTANCE_REPEATS = 3
 
 
 def best_model(step):
@@ -13,16 +19,56 @@ def best_model(step):
         return pickle.load(fh)
 
 
+def _predictions(model, X, classification: bool) -> np.ndarray:
+    return np.asarray(model.predict_proba(X) if classification else model.predict(X), dtype=float)
+
+
 def test_metrics(step, model) -> dict | None:
     p = step.prepared
     if p.X_test is None:
         return None
-    cb = step.callbacks
-    if p.classes is None:
-        return cb._score(p.y_test, np.asarray(model.predict(p.X_test), dtype=float), p.weight_test)
-    return cb._score(p.y_test, np.asarray(model.predict_proba(p.X_test)), p.weight_test)
+    return step.callbacks._score(p.y_test, _predictions(model, p.X_test, p.classes is not None), p.weight_test)
+
+
+def feature_importance(step, model) -> dict:
+    """Permutation importance of each raw column for the primary metric (works for ensembles too)."""
+    p, plan = step.prepared, step.state.plan
+    on_test = p.X_test is not None
+    X, y = (p.X_test, p.y_test) if on_test else (p.X, p.y)
+    rng = np.random.default_rng(plan.seed)
+    if len(X) > IMPORTANCE_ROWS:
+        rows = rng.choice(len(X), IMPORTANCE_ROWS, replace=False)
+        X, y = X.iloc[rows], y[rows]
+    classification = p.classes is not None
+
+    def score(frame) -> float:
+        return scoring.primary_value(plan.metric, y, _predictions(model, frame, classification), p.n_classes, p.y_range)
+
+    baseline = score(X)
+    sign = -1.0 if catalog.is_minimised(plan.metric) else 1.0   # importance = how much worse it gets
+    importances = {}
+    for col in X.columns:
+        drops = []
+        for _ in range(IMPORTANCE_REPEATS):
+            shuffled = X.copy()
+            shuffled[col] = rng.permutation(shuffled[col].to_numpy())
+            drops.append(sign * (baseline - score(shuffled)))
+        importances[str(col)] = float(np.mean(drops))
+    ranked = sorted(importances.items(), key=lambda kv: -kv[1])
+    return {"method": "permutation", "metric": plan.metric, "baseline": baseline,
+            "data": "test split" if on_test else "training rows (no test split was set)",
+            "rows": int(len(X)), "repeats": IMPORTANCE_REPEATS,
+            "features": [name for name, _ in ranked], "importances": [value for _, value in ranked]}
 
 
 def write_reports(step) -> None:
     model = best_model(step)
+    p, state = step.prepared, step.state
     step.test_metrics = test_metrics(step, model)
+    best = state.best
+    if best is not None and best.pred is not None:
+        for name, artifact in charts.chart_artifacts(best.y, best.pred, p.classes).items():
+            step.outputs.write_artifact(name, artifact)
+    step.outputs.write_artifact("guardrails.json", guardrails(step))
+    if state.plan.settings.model_explainability:
+        step.outputs.write_artifact("feature_importance.json", feature_importance(step, model))
