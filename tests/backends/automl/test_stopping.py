@@ -1,0 +1,86 @@
+"""Why a run stops: the stop file, timeouts, exit score, early stopping, iterations."""
+from __future__ import annotations
+
+import json
+import pickle
+import subprocess
+import time
+
+import numpy as np
+import pandas as pd
+
+from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW
+
+from .conftest import ROOT, collect, fast, titanic_frame
+
+
+def _wait_for_iterations(events, proc, count: int, timeout: float = 60) -> None:
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        if events.exists() and events.read_text().count('"event": "iteration"') >= count:
+            return
+        assert proc.poll() is None, proc.stderr.read()
+        time.sleep(0.05)
+    raise AssertionError("no iterations arrived")
+
+
+def test_stop_file_cancels_within_two_seconds_and_keeps_the_model(runner):
+    base, args = runner.paths(titanic_frame(), fast(iterations=1000, n_cross_validations=5))
+    proc = subprocess.Popen(args, cwd=ROOT, stderr=subprocess.PIPE, text=True)
+    try:
+        _wait_for_iterations(base / "events.jsonl", proc, 3)
+        started = time.time()
+        (base / "stop").touch()
+        proc.wait(timeout=2)
+        assert time.time() - started < 2
+    finally:
+        proc.kill()
+    result = collect(base, proc.returncode, "")
+    assert result.returncode == 0
+    assert result.finished["stop_reason"] == "canceled"
+    summary = result.summary
+    assert summary["stop_reason"] == "canceled"
+    kept = len(result.of("iteration"))
+    assert kept >= 3 and summary["n_iterations"] == kept
+    assert len(json.loads((result.out / "metrics_data").read_text())) == kept
+    with open(result.out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    X = titanic_frame().drop(columns=["Survived"])
+    assert model.predict_proba(X).shape == (len(X), 2)
+
+
+def test_experiment_timeout_stops_the_search(runner):
+    result = runner.run(titanic_frame(), fast(iterations=1000, experiment_timeout_minutes=0.05))
+    assert result.returncode == 0, result.stderr
+    assert result.finished["stop_reason"] == "timeout"
+    assert result.finished["search_seconds"] < 6
+    assert 0 < len(result.of("iteration")) < 1000
+
+
+def test_exit_score_stops_once_reached(runner):
+    result = runner.run(titanic_frame(), fast(iterations=50, primary_metric="accuracy", experiment_exit_score=0.5))
+    assert result.returncode == 0, result.stderr
+    assert result.finished["stop_reason"] == "exit_score"
+    assert len(result.of("iteration")) == 1
+
+
+def test_early_stopping_waits_for_twenty_then_ten_without_improvement(runner):
+    # A perfectly separable label: iteration 0 already scores AUC 1.0 and nothing can beat it.
+    x = np.linspace(-1, 1, 120)
+    frame = pd.DataFrame({"x": x, "y": (x > 0).astype(int)})
+    result = runner.run(frame, fast(label_column_name="y", primary_metric="AUC_weighted", iterations=100,
+                                    enable_early_stopping=True, allowed_models=["LogisticRegression"]))
+    assert result.returncode == 0, result.stderr
+    assert result.finished["stop_reason"] == "early_stopping"
+    assert result.finished["best_iteration"] == 0
+    # never before the 20 landmark iterations, then 10 more without improvement
+    assert len(result.of("iteration")) == EARLY_STOPPING_LANDMARKS + EARLY_STOPPING_WINDOW + 1
+
+
+def test_without_early_stopping_the_same_run_goes_on(runner):
+    x = np.linspace(-1, 1, 120)
+    frame = pd.DataFrame({"x": x, "y": (x > 0).astype(int)})
+    result = runner.run(frame, fast(label_column_name="y", primary_metric="AUC_weighted", iterations=35,
+                                    allowed_models=["LogisticRegression"]))
+    assert result.finished["stop_reason"] == "iterations"
+    assert len(result.of("iteration")) == 35
