@@ -185,7 +185,9 @@ class AzureBackend:
         text = next((logs[k] for k in sorted(logs) if k.endswith(("std_log.txt", "70_driver_log.txt"))), None)
         if text is None:
             text = "\n".join(f"== {k} ==\n{v}" for k, v in sorted(logs.items()))
-        return text[-tail_bytes:] if tail_bytes else text
+        if not tail_bytes:
+            return text
+        return text.encode("utf-8")[-tail_bytes:].decode("utf-8", errors="ignore")
 
     def _step_run(self, run_id: str, step: str):
         found = [s for s in self._monitor(run_id).run.get_steps() if s.name == step]
@@ -204,7 +206,8 @@ class AzureBackend:
 
     def fetch_outputs(self, run_id: str, dest: Path | None = None, sink: Sink | None = None) -> dict[str, Path]:
         ws = self.workspace
-        dest = Path(dest) if dest else outputs.run_cache_dir(f"{ws.subscription_id}_{ws.resource_group}_{ws.name}", run_id)
+        if dest is None:
+            dest = outputs.run_cache_dir(f"{ws.subscription_id}_{ws.resource_group}_{ws.name}", run_id, self.cache_dir)
         return outputs.download_outputs(self._monitor(run_id).run, dest, sink)
 
     # --- models --------------------------------------------------------------------------

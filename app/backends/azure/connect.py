@@ -135,20 +135,29 @@ def open_workspace(ref: WorkspaceRef, auth):
 SIGN_IN, WRONG_NAME, NO_PERMISSION, NO_NETWORK, NO_CONFIG, OTHER = (
     "sign_in", "wrong_name", "no_permission", "no_network", "no_config", "other")
 
+# Checked in this order: a network failure on the sign-in endpoint is still a network failure.
 _MARKERS = (
-    (NO_CONFIG, ("could not find config.json", "config.json not found", "no such file or directory: ")),
-    (NO_PERMISSION, ("authorizationfailed", "does not have authorization", "forbidden", "(403)", " 403 ",
-                     "status code: 403", "permission")),
-    (SIGN_IN, ("az login", "please run 'az login'", "credentialunavailable", "clientauthenticationerror",
-               "authenticationexception", "interactive authentication", "aadsts", "invalid_grant",
-               "token", "sign in", "authentication failed", "authenticationerror")),
+    (NO_CONFIG, ("could not find config.json", "config.json not found")),
+    (NO_NETWORK, ("connectionerror", "connection refused", "max retries exceeded", "name or service not known",
+                  "temporary failure in name resolution", "failed to establish a new connection",
+                  "network is unreachable", "timed out", "readtimeout", "connecttimeout", "nodename nor servname",
+                  "please ensure you have network connection")),
+    (NO_PERMISSION, ("authorizationfailed", "does not have authorization", "forbidden", "(403)",
+                     "status code: 403", "insufficient privileges", "does not have permission")),
+    (SIGN_IN, ("az login", "credentialunavailable", "clientauthenticationerror", "authenticationexception",
+               "aadsts", "invalid_grant", "interaction_required", "authentication failed", "expired")),
     (WRONG_NAME, ("resourcegroupnotfound", "resourcenotfound", "workspace not found", "was not found",
                   "could not be found", "subscriptionnotfound", "(404)", "status code: 404",
                   "invalidsubscriptionid", "no workspace")),
-    (NO_NETWORK, ("connectionerror", "connection refused", "max retries exceeded", "name or service not known",
-                  "temporary failure in name resolution", "failed to establish a new connection",
-                  "network is unreachable", "timed out", "timeout", "getaddrinfo", "nodename nor servname")),
 )
+
+
+class AzureConnectionError(UserInputError):
+    """A failed connection; `kind` is one of the kinds above, the message says what to do."""
+
+    def __init__(self, message: str, kind: str):
+        super().__init__(message)
+        self.kind = kind
 
 
 def classify_connection_error(exc: BaseException) -> str:
@@ -167,7 +176,7 @@ def classify_connection_error(exc: BaseException) -> str:
     return OTHER
 
 
-def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None) -> UserInputError:
+def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None) -> AzureConnectionError:
     where = ref.describe() if ref is not None else "the workspace"
     kind = classify_connection_error(exc)
     advice = {
@@ -184,9 +193,7 @@ def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None
                      "or VPN, then try again"),
         OTHER: f"opening {where} failed",
     }[kind]
-    error = UserInputError(f"Azure ML: {advice} ({type(exc).__name__}: {_first_line(exc)})")
-    error.kind = kind
-    return error
+    return AzureConnectionError(f"Azure ML: {advice} ({type(exc).__name__}: {_first_line(exc)})", kind)
 
 
 def _first_line(exc: BaseException) -> str:

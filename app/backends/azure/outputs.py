@@ -27,8 +27,8 @@ def cache_root() -> Path:
     return Path(user_cache_dir("automl-desk", appauthor=False)) / "azure"
 
 
-def run_cache_dir(workspace_key: str, run_id: str) -> Path:
-    return cache_root() / _safe(workspace_key) / _safe(run_id)
+def run_cache_dir(workspace_key: str, run_id: str, root: Path | None = None) -> Path:
+    return Path(root or cache_root()) / _safe(workspace_key) / _safe(run_id)
 
 
 def _safe(part: str) -> str:

@@ -59,6 +59,8 @@ def _chained(outer, inner):
     (_chained(Exception("request failed"), ConnectionError("Max retries exceeded with url: /subscriptions")),
      "no_network", "network connection"),
     (OSError("[Errno -3] Temporary failure in name resolution"), "no_network", "proxy"),
+    (Exception("HTTPSConnectionPool(host='login.microsoftonline.com'): Max retries exceeded with url: "
+               "/organizations/oauth2/v2.0/token"), "no_network", "network connection"),
 ])
 def test_each_connection_failure_says_what_to_do(exc, kind, advice):
     ref = connect.WorkspaceRef(subscription_id="sub", resource_group="rg-typo", workspace_name="ws-typo")
