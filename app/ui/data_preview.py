@@ -169,8 +169,20 @@ def check_dataset_label(backend, name: str, version: int | None, label: str, sam
         sample = backend.preview_dataset(name, version, rows=PROFILE_ROWS)
     more = None
     dataset = backend.get_dataset(name, version)
-    if dataset.path and Path(dataset.path).is_file() and (dataset.rows or 0) > len(sample):
-        chunks = iter_file_chunks(dataset.path, chunk_rows=50_000)
+    table = _snapshot_file(dataset.path)
+    if table is not None and (dataset.rows or 0) > len(sample):
+        chunks = iter_file_chunks(table, chunk_rows=50_000)
         next(chunks, None)
         more = chunks
     return check_label(sample, label, more, sink)
+
+
+def _snapshot_file(path: str | None) -> Path | None:
+    """The (first) table file of a local snapshot, or None when the data is not on this machine."""
+    if not path:
+        return None
+    p = Path(path)
+    if p.is_dir():
+        files = sorted(f for f in p.iterdir() if f.is_file())
+        return files[0] if files else None
+    return p if p.is_file() else None

@@ -8,6 +8,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 
 log = logging.getLogger(__name__)
 MAX_ROWS = 100_000
+BATCH_ROWS = 200
 
 
 def frame_rows(frame) -> list[list[str]]:
@@ -23,12 +24,18 @@ def _missing(value) -> bool:
 
 
 class ChunkedTableModel(QAbstractTableModel):
-    """Rows of strings; more come from `more` (an iterator of DataFrames) as the view asks."""
+    """Rows of strings shown a batch at a time as the view scrolls.
+
+    Rows given up front are revealed in batches (so views never lay out thousands of rows at
+    once); after them, more come from `more` (an iterator of DataFrames) on demand.
+    """
 
     def __init__(self, columns=(), rows=(), more: Iterator | None = None, parent=None):
         super().__init__(parent)
         self._columns = [str(c) for c in columns]
-        self._rows: list[list[str]] = [list(r) for r in rows]
+        self._pending: list[list[str]] = [list(r) for r in rows]
+        self._rows: list[list[str]] = self._pending[:BATCH_ROWS]
+        del self._pending[:BATCH_ROWS]
         self._more = more
         self.fetch_error: str | None = None
 
@@ -56,28 +63,32 @@ class ChunkedTableModel(QAbstractTableModel):
         return str(section + 1)
 
     def canFetchMore(self, parent=QModelIndex()) -> bool:
-        return not parent.isValid() and self._more is not None and len(self._rows) < MAX_ROWS
+        return (not parent.isValid() and (bool(self._pending) or self._more is not None)
+                and len(self._rows) < MAX_ROWS)
 
     def fetchMore(self, parent=QModelIndex()) -> None:
         if not self.canFetchMore(parent):
             return
-        try:
-            chunk = next(self._more)
-        except StopIteration:
-            self._more = None
-            return
-        except Exception as exc:  # noqa: BLE001 - a bad line deep in a file ends the preview, not the app
-            log.warning("preview stopped: %s", exc)
-            self.fetch_error = str(exc)
-            self._more = None
-            return
-        rows = frame_rows(chunk)
+        if not self._pending:
+            self._pending = self._next_chunk()
+        rows, self._pending = self._pending[:BATCH_ROWS], self._pending[BATCH_ROWS:]
         if not rows:
             return
         first = len(self._rows)
         self.beginInsertRows(QModelIndex(), first, first + len(rows) - 1)
         self._rows.extend(rows)
         self.endInsertRows()
+
+    def _next_chunk(self) -> list[list[str]]:
+        try:
+            return frame_rows(next(self._more))
+        except StopIteration:
+            self._more = None
+        except Exception as exc:  # noqa: BLE001 - a bad line deep in a file ends the preview, not the app
+            log.warning("preview stopped: %s", exc)
+            self.fetch_error = str(exc)
+            self._more = None
+        return []
 
     def column_names(self) -> list[str]:
         return list(self._columns)

@@ -30,10 +30,11 @@ def register_and_pick(qtbot, wizard, path: str, label: str, name: str = "titanic
     qtbot.waitUntil(page.isComplete, timeout=20_000)
 
 
-def go_next(qtbot, wizard, page_id: int) -> None:
+def go_next(qtbot, wizard, page_id: int, complete: bool = True) -> None:
     wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=5_000)
-    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
+    qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    if complete:
+        qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
 
 
 def set_budget(wizard, iterations: str = "4", timeout_minutes: str = "1") -> None:

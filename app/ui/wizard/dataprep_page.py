@@ -28,8 +28,11 @@ def suggest_options(profile, rows: int, label: str) -> dict:
             options["drop"].append(p.name)
         elif p.dtype == "text" and p.distinct > 20:
             options["drop"].append(p.name)
-        elif p.missing_pct > 0:
-            options["fill_unknown" if p.dtype == "text" else "impute_random"].append(p.name)
+        else:
+            if p.missing_pct > 0:
+                options["fill_unknown" if p.dtype == "text" else "impute_random"].append(p.name)
+            if p.dtype == "text":
+                options["encode"][p.name] = []  # the categories are read off the sample by options()
     return {k: v for k, v in options.items() if v}
 
 

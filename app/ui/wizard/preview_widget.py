@@ -47,6 +47,7 @@ class PreviewWidget(QTabWidget):
         self.rows_view = QTableView()
         self.rows_view.setAlternatingRowColors(True)
         self.rows_view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
+        self.rows_view.horizontalHeader().setResizeContentsPrecision(50)  # size columns from the top rows only
         self.rows_view.verticalHeader().setDefaultSectionSize(22)
         self.profile_view = QTableView()
         self.profile_view.horizontalHeader().setStretchLastSection(True)

@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QWizard
 from app.core.spec import PipelineSpec, RegisterSpec, copy_spec, parse_spec
 from app.ui.settings import UiSettings
 from app.ui.wizard.automl_page import AutoMLPage
+from app.ui.wizard.connect import WorkspaceConnecting
 from app.ui.wizard.compute_page import ComputePage
 from app.ui.wizard.dataprep_page import DataPrepPage
 from app.ui.wizard.dataset_page import DatasetPage
@@ -25,14 +26,6 @@ from app.ui.workers import JobRunner
 log = logging.getLogger(__name__)
 LAST_SPEC_KEY = "wizard/last_spec"
 PAGE_WORKSPACE, PAGE_DATASET, PAGE_COMPUTE, PAGE_DATAPREP, PAGE_AUTOML, PAGE_REGISTER, PAGE_REVIEW = range(7)
-
-
-def connect_job(open_backend, location: str, options: dict, sink=None):
-    """Open a workspace and ask it to describe itself, which forces the connection."""
-    sink.progress(None, f"Opening {location}…") if sink is not None else None
-    backend = open_backend(location, **options)
-    backend.describe()
-    return backend
 
 
 def starting_spec(spec: PipelineSpec | None, settings: UiSettings) -> PipelineSpec:
@@ -51,7 +44,7 @@ def starting_spec(spec: PipelineSpec | None, settings: UiSettings) -> PipelineSp
     return fresh
 
 
-class SetupWizard(QWizard):
+class SetupWizard(WorkspaceConnecting, QWizard):
     workspace_connected = Signal(object)
     """A backend was opened on page 1 (the main window adopts it)."""
     spec_file_saved = Signal(str)
@@ -81,19 +74,6 @@ class SetupWizard(QWizard):
                               (PAGE_REVIEW, ReviewPage())):
             self.setPage(page_id, page)
             self.pages[page_id] = page
-
-    def recent_workspaces(self) -> list[str]:
-        return self.settings.recent("workspaces")
-
-    def connect_workspace(self, location: str, options: dict, on_connected, on_failed, on_progress=None):
-        def connected(backend):
-            self.backend, self.location = backend, location
-            self.settings.add_recent("workspaces", location)
-            self.workspace_connected.emit(backend)
-            on_connected(backend)
-
-        return self.runner.start(connect_job, self._open_backend, location, options,
-                                 on_result=connected, on_failed=on_failed, on_progress=on_progress)
 
     def set_sample(self, sample, column_profile) -> None:
         """The dataset page's sample, for later pages (columns, categories to encode)."""
