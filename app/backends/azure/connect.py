@@ -193,6 +193,9 @@ def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None
                      "or VPN, then try again"),
         OTHER: f"opening {where} failed",
     }[kind]
+    if kind == SIGN_IN and "azure cli not found" in str(exc).lower():
+        advice = ("the Azure CLI is not installed. Install it and run 'az login', or choose browser or "
+                  "device-code sign-in")
     return AzureConnectionError(f"Azure ML: {advice} ({type(exc).__name__}: {_first_line(exc)})", kind)
 
 

@@ -48,7 +48,8 @@ def _chained(outer, inner):
 
 @pytest.mark.parametrize("exc, kind, advice", [
     (ClientAuthenticationError("AADSTS700082: The refresh token has expired"), "sign_in", "az login"),
-    (Exception("CredentialUnavailableError: Azure CLI not found on path"), "sign_in", "Sign in again"),
+    (Exception("CredentialUnavailableError: Please run 'az login' to set up an account"), "sign_in", "Sign in again"),
+    (Exception("CredentialUnavailableError: Azure CLI not found on path"), "sign_in", "Azure CLI is not installed"),
     (UserErrorException("We could not find config.json in: /home/u or in its parent directories."),
      "no_config", "Download config.json"),
     (ResourceNotFoundError("(ResourceGroupNotFound) Resource group 'rg-typo' could not be found."),
@@ -145,3 +146,15 @@ def test_sdk_telemetry_is_off_unless_opted_in(monkeypatch):
     monkeypatch.setenv("AUTOML_DESK_AZURE_TELEMETRY", "1")
     assert sdk.telemetry_opted_in() is True
     assert sdk.telemetry_opted_in(False) is False
+
+
+def test_open_backend_with_cli_sign_in_and_no_azure_cli(tmp_path, monkeypatch, offline):
+    from app.backends import open_backend
+
+    config = tmp_path / "config.json"
+    config.write_text('{"subscription_id": "00000000-0000-0000-0000-000000000000", '
+                      '"resource_group": "rg", "workspace_name": "ws"}')
+    monkeypatch.setenv("PATH", str(tmp_path))
+    with pytest.raises(connect.AzureConnectionError, match="Azure CLI is not installed") as info:
+        open_backend(f"azure:{config}", auth="cli")
+    assert info.value.kind == "sign_in"
