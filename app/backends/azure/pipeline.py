@@ -98,20 +98,17 @@ def compute_problems(spec: PipelineSpec, known: set | None = None) -> list[Probl
     """Compute names Azure cannot use: 'local' always, and names not in `known` when given."""
     problems = []
     if known is None:
-        choices = "a compute cluster of your workspace, e.g. cpu-cluster"
+        local_hint = "name a compute cluster of your workspace, e.g. cpu-cluster"
     else:
-        choices = ", ".join(sorted(known)) or "none yet; create one on the Compute page"
+        local_hint = "choose: " + (", ".join(sorted(known)) or "none yet; create one on the Compute page")
     for prefix, part in (("", spec), ("data_prep.", spec.data_prep), ("automl.", spec.automl),
                          ("register.", spec.register)):
         name = getattr(part, "compute", None) if part is not None else None
-        if not name:
-            continue
         if name == "local":
-            problems.append(Problem(f"{prefix}compute", f"Azure ML pipelines cannot run on 'local'; name {choices}"
-                                    if known is None else f"Azure ML pipelines cannot run on 'local'; choose: {choices}"))
-        elif known is not None and name not in known:
+            problems.append(Problem(f"{prefix}compute", f"Azure ML pipelines cannot run on 'local'; {local_hint}"))
+        elif name and known is not None and name not in known:
             problems.append(Problem(f"{prefix}compute", f"'{name}' is not a compute target of this workspace; "
-                                    f"choose one of: {choices}"))
+                                    + local_hint.replace("choose:", "choose one of:")))
     return problems
 
 
