@@ -11,14 +11,15 @@ from pathlib import Path
 from typing import Callable
 
 from app.backends.azure import computes, datasets, outputs
-from app.backends.azure.connect import (DEFAULT_CLOUD, WorkspaceRef, default_auth_mode, make_credential,
-                                        open_workspace, token_authentication)
+from app.backends.azure.connect import (DEFAULT_CLOUD, NO_NETWORK, NO_PERMISSION, SIGN_IN, WorkspaceRef,
+                                        classify_connection_error, default_auth_mode, explain_connection_error,
+                                        make_credential, open_workspace, token_authentication)
 from app.backends.azure.monitor import (TAG_DATASET, TAG_METRIC, TAG_PARAMETERS, TAG_SPEC, TAG_TASK,
                                         RunMonitor)
 from app.backends.azure.pipeline import compute_problems
 from app.backends.azure.sdk import prepare_sdk
 from app.core.errors import NotFoundError, SpecError, UserInputError
-from app.core.progress import Sink
+from app.core.progress import Cancelled, Sink
 from app.core.runs import ComputeTarget, DatasetVersion, ModelVersion, RunRecord
 from app.core.spec import PipelineSpec, Problem
 from app.core.validation import errors_only, validate_spec
@@ -118,19 +119,24 @@ class AzureBackend:
         errors = errors_only(self.validate(spec))
         if errors:
             raise SpecError(errors)
-        sink.progress(0.1, f"looking up dataset {spec.dataset}")
-        dataset = datasets.get_dataset(self.workspace, spec.dataset_name, spec.dataset_version)
-        sink.check()
-        sink.progress(0.3, "building the pipeline (AutoML validates its settings with the service)")
-        built = build_pipeline(spec, self.workspace, dataset, self.workspace.get_default_datastore(),
-                               self.workspace.compute_targets, step_scripts=self.step_scripts)
-        sink.check()
-        values = {**spec.parameters, **parameters}
-        sink.progress(0.7, f"submitting to experiment {spec.experiment} (uploads the step scripts)")
-        run = Experiment(self.workspace, spec.experiment).submit(
-            built.pipeline, pipeline_parameters={k: values[k] for k in built.parameters},
-            tags={TAG_SPEC: spec.to_yaml(), TAG_PARAMETERS: json.dumps(values), TAG_TASK: spec.automl.task,
-                  TAG_METRIC: spec.automl.metric, TAG_DATASET: f"{dataset.name}:{dataset.version}"})
+        try:
+            sink.progress(0.1, f"looking up dataset {spec.dataset}")
+            dataset = datasets.get_dataset(self.workspace, spec.dataset_name, spec.dataset_version)
+            sink.check()
+            sink.progress(0.3, "building the pipeline (AutoML validates its settings with the service)")
+            built = build_pipeline(spec, self.workspace, dataset, self.workspace.get_default_datastore(),
+                                   self.workspace.compute_targets, step_scripts=self.step_scripts)
+            sink.check()
+            values = {**spec.parameters, **parameters}
+            sink.progress(0.7, f"submitting to experiment {spec.experiment} (uploads the step scripts)")
+            run = Experiment(self.workspace, spec.experiment).submit(
+                built.pipeline, pipeline_parameters={k: values[k] for k in built.parameters},
+                tags={TAG_SPEC: spec.to_yaml(), TAG_PARAMETERS: json.dumps(values), TAG_TASK: spec.automl.task,
+                      TAG_METRIC: spec.automl.metric, TAG_DATASET: f"{dataset.name}:{dataset.version}"})
+        except (UserInputError, Cancelled):
+            raise
+        except Exception as exc:
+            raise submission_error(exc, self.ref) from exc
         sink.progress(1.0, f"submitted run {run.id}")
         return run.id
 
@@ -227,6 +233,16 @@ class AzureBackend:
                 which = f"{name}:{version}" if version else name
                 raise NotFoundError(f"model '{which}' is not registered in this Azure ML workspace") from exc
             raise
+
+
+def submission_error(exc: Exception, ref: WorkspaceRef) -> Exception:
+    """Advice for a failed submission: the SDK's verdict on the settings, or what to do about access."""
+    names = {t.__name__ for t in type(exc).__mro__}
+    if names & {"ConfigException", "ValidationException", "InvalidValueException", "ArgumentException"}:
+        return UserInputError(f"automl: the Azure ML SDK rejected the settings: {str(exc).strip().splitlines()[0]}")
+    if classify_connection_error(exc) in (NO_NETWORK, SIGN_IN, NO_PERMISSION):
+        return explain_connection_error(exc, ref)
+    return exc
 
 
 def model_record(model) -> ModelVersion:

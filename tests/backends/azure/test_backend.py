@@ -198,3 +198,24 @@ def test_models_are_listed_with_the_predict_requirement(backend, monkeypatch):
     assert listed.created_at == datetime(2026, 5, 1, tzinfo=timezone.utc).timestamp()
     assert listed.properties["predict_requirement"] == "needs azureml-automl-runtime"
     assert listed.properties["task"] == "classification" and listed.properties["kind"] == "azure"
+
+
+class ConfigException(Exception):
+    """Named like the SDK's settings error."""
+
+
+@pytest.mark.parametrize("raised, expected", [
+    (ConfigException("Argument [experiment_timeout_minutes] is out of range.\nMore text"),
+     "automl: the Azure ML SDK rejected the settings: Argument [experiment_timeout_minutes] is out of range."),
+    (ConnectionError("Max retries exceeded with url: /dataset"), "Azure could not be reached"),
+])
+def test_submission_failures_become_advice(backend, monkeypatch, raised, expected):
+    from app.backends.azure import datasets
+
+    def fail(*args, **kwargs):
+        raise raised
+
+    monkeypatch.setattr(datasets, "get_dataset", fail)
+    with pytest.raises(UserInputError) as info:
+        backend.submit(azure_spec())
+    assert expected in str(info.value)
