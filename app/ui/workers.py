@@ -8,7 +8,7 @@ from __future__ import annotations
 import logging
 import traceback
 
-from PySide6.QtCore import QObject, QThread, Signal, Slot
+from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.core.errors import UserInputError
 from app.core.progress import Cancelled, Sink
@@ -140,7 +140,8 @@ class JobRunner(QObject):
         worker.finished.connect(relay.finished)
         handle = JobHandle(worker, thread, relay)
         thread.started.connect(worker.run)
-        worker.finished.connect(thread.quit)
+        # quit() is thread-safe: call it directly so shutdown()'s wait() does not need the GUI loop.
+        worker.finished.connect(thread.quit, Qt.ConnectionType.DirectConnection)
         # QThread.finished is emitted on the ending thread itself: forget the job on ours.
         relay._on["thread_done"] = lambda: self._forget(handle)
         thread.finished.connect(relay.thread_done)
