@@ -20,6 +20,9 @@ def test_allowed_models_limit_the_algorithms_and_cores_reach_the_model(runner):
     result = runner.run(titanic_frame(), fast(allowed_models=["LightGBM"], max_cores_per_iteration=2))
     assert result.returncode == 0, result.stderr
     assert algorithms(result) == {"LightGBM"}
+    seeded = [e["seeded"] for e in result.of("iteration")]
+    assert seeded[0] is True and not any(seeded[1:])    # the first trial starts from LightGBM's defaults
+    assert result.of("iteration")[0]["hyperparameters"]["n_estimators"] == 100
     with open(result.out / "model_data", "rb") as fh:
         model = pickle.load(fh)
     assert [name for name, _ in model.steps] == ["datatransformer", "standardscalerwrapper", "lightgbm"]

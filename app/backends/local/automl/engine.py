@@ -17,6 +17,7 @@ from app.backends.local.automl import learners
 from app.backends.local.automl.data import prepare, read_table
 from app.backends.local.automl.featurize import fit_featurizer
 from app.backends.local.automl.outputs import Outputs
+from app.backends.local.automl.portfolio import starting_points
 from app.backends.local.automl.search import SearchCallbacks, SearchState, SearchStopped
 from app.backends.local.automl.settings import choose_validation, load_settings, make_plan
 from app.backends.local.automl.summary import summary_dict
@@ -61,6 +62,7 @@ class Step:
         self.prepared = prepared
         counts = prepared.class_counts()
         choose_validation(plan, len(prepared.y), min(counts.values()) if counts else None)
+        plan.starting_points = starting_points(plan.learners, len(prepared.y), prepared.classes is not None)
         transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization)
         self.featurizer = (transformer, scaler)
         for message in plan.warnings + prepared.notes:
@@ -107,6 +109,8 @@ class Step:
             kwargs["train_time_limit"] = plan.train_time_limit
         if p.weight is not None:
             kwargs["sample_weight"] = p.weight
+        if plan.starting_points:
+            kwargs["starting_points"] = plan.starting_points
         try:
             AutoML().fit(X_train=Xf, y_train=p.y, **kwargs)
         except SearchStopped as stop:

@@ -19,6 +19,7 @@ import numpy as np
 from app.core import catalog
 from app.core.runs import COMPLETED, IterationRecord
 from app.backends.local.automl import learners, scoring
+from app.backends.local.automl.portfolio import is_start
 from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW, Plan
 
 KEEP_PREDICTIONS = 25      # out-of-fold predictions kept for the best trials (ensemble candidates)
@@ -75,6 +76,7 @@ class SearchCallbacks:
         self.metric = state.plan.metric
         self._folds: list = []
         self._last_end = time.time()
+        self._tried: set[str] = set()
 
     # FLAML's custom-metric signature
     def metric_fn(self, X_val, y_val, estimator, labels, X_train, y_train,
@@ -116,7 +118,10 @@ class SearchCallbacks:
         trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
                       metrics=metrics, value=metrics.get(self.metric), estimator_class=type(estimator),
                       task_obj=estimator._task, pred=pred, y=y, weight=weight)
-        self.commit(trial, seeded=False)
+        start = self.state.plan.starting_points.get(trial.learner)
+        seeded = trial.learner not in self._tried and is_start(trial.config, start)
+        self._tried.add(trial.learner)
+        self.commit(trial, seeded=seeded)
         self._check_limits()
         return scoring.loss(self.metric, trial.value)
 

@@ -36,6 +36,7 @@ class Plan:
     n_splits: int = 3
     validation_size: float = 0.1
     validation_rule: str = ""
+    starting_points: dict = field(default_factory=dict)   # FLAML learner -> first configuration
 
     @property
     def task(self) -> str:

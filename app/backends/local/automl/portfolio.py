@@ -1,0 +1,44 @@
+"""Starting configurations: the libraries' well-tried defaults, sized to the data.
+
+FLAML starts each learner from its cheapest configuration (e.g. 4 trees), which needs many
+iterations to become competitive. Azure's first iterations are sensible defaults instead;
+starting from them gives a strong model in the first few iterations, and FLAML's local
+search then refines around them. Iterations trained from one of these say `seeded: true`.
+"""
+from __future__ import annotations
+
+
+def starting_points(learners: list[str], n_rows: int, classification: bool) -> dict[str, dict]:
+    trees = max(5, min(100, n_rows))
+    leaves = max(5, min(32768, n_rows >> 1))
+    boosted = {"n_estimators": trees, "learning_rate": 0.1, "colsample_bytree": 1.0,
+               "reg_alpha": 1 / 1024, "reg_lambda": 1.0}
+    table = {
+        "lgbm": {**boosted, "num_leaves": min(31, leaves), "min_child_samples": 20, "log_max_bin": 8},
+        "xgboost": {**boosted, "max_leaves": min(31, leaves), "min_child_weight": 1.0, "subsample": 1.0,
+                    "colsample_bylevel": 1.0},
+        "xgb_limitdepth": {**boosted, "max_depth": 6, "min_child_weight": 1.0, "subsample": 1.0,
+                           "colsample_bylevel": 1.0},
+        "rf": {"n_estimators": trees, "max_features": 0.5, "max_leaves": leaves},
+        "extra_tree": {"n_estimators": trees, "max_features": 0.5, "max_leaves": leaves},
+        "lrl1": {"C": 1.0},
+        "lrl2": {"C": 1.0},
+    }
+    if classification:
+        for name in ("rf", "extra_tree"):
+            table[name]["criterion"] = "gini"
+    return {name: dict(table[name]) for name in learners if name in table}
+
+
+def is_start(config: dict, start: dict | None) -> bool:
+    """True when a trial's configuration is the starting point (FLAML may round numbers)."""
+    if not start:
+        return False
+    for key, value in start.items():
+        got = config.get(key)
+        if isinstance(value, (int, float)) and not isinstance(value, bool):
+            if not isinstance(got, (int, float)) or abs(got - value) > 1e-6 * max(1.0, abs(value)):
+                return False
+        elif got != value:
+            return False
+    return True
