@@ -1,8 +1,12 @@
 """`automl-desk export-script`: writes the script and the step scripts, refuses what Azure cannot run."""
 from __future__ import annotations
 
-from app.cli import main
+from app.cli import build_parser, main
 from app.locator import example_spec
+
+# Import every command module now, outside capsys: a module that binds sys.stdout at import
+# (app.cli.follow's default `out=sys.stdout`) would otherwise keep capsys's closed stream.
+build_parser()
 
 
 def test_writes_a_compilable_script_and_the_step_scripts(tmp_path, capsys):
