@@ -9,6 +9,8 @@ import shutil
 import sqlite3
 from pathlib import Path
 
+import pytest
+
 from app import locator
 from app.backends.local.workspace import LocalBackend
 from app.core import runs as rs
@@ -42,3 +44,15 @@ def copy_workspace(source: Path, target: Path) -> LocalBackend:
             for column in columns:
                 conn.execute(f"UPDATE {table} SET {column} = replace({column}, ?, ?)", (old, new))
     return LocalBackend(target)
+
+
+@pytest.fixture(scope="module")
+def shared(tmp_path_factory):
+    """(workspace folder, run id) of the session's finished run; do not change it."""
+    return finished_run_workspace(tmp_path_factory)
+
+
+@pytest.fixture
+def backend(shared, tmp_path):
+    """A private copy of the shared workspace, free to change."""
+    return copy_workspace(shared[0], tmp_path / "ws")

@@ -17,20 +17,10 @@ from app.core.metrics import MODEL_FILE
 from app.core.progress import Sink
 from app.core.spec import parse_spec
 
-from .model_fixtures import copy_workspace, finished_run_workspace
+from .model_fixtures import backend, shared  # noqa: F401 - fixtures
 from .runs_helpers import wait_done
 
 MODEL = "TitanicSurvivalInitial"
-
-
-@pytest.fixture(scope="module")
-def shared(tmp_path_factory):
-    return finished_run_workspace(tmp_path_factory)
-
-
-@pytest.fixture
-def backend(shared, tmp_path):
-    return copy_workspace(shared[0], tmp_path / "ws")
 
 
 def _prepared_features(backend, run):
