@@ -37,10 +37,11 @@ FLAML_SCRIPT = textwrap.dedent("""
 """)
 
 
-def run_pipeline(backend: LocalBackend, budget: float) -> tuple[float, float, str]:
+def run_pipeline(backend: LocalBackend, budget: float) -> tuple[float, float, str, dict]:
     spec = load_spec(locator.example_spec())
     spec.data_prep.allow_reuse = spec.automl.allow_reuse = False
     spec.automl.iterations = 1000
+    spec.automl.enable_early_stopping = False  # both sides use the whole budget
     spec.automl.experiment_timeout_hours = None
     spec.automl.iteration_timeout_minutes = None
     spec.automl.experiment_timeout_minutes = budget / 60
@@ -51,7 +52,8 @@ def run_pipeline(backend: LocalBackend, budget: float) -> tuple[float, float, st
     wall = time.perf_counter() - start
     if run.status != rs.COMPLETED:
         raise SystemExit(f"pipeline run ended {run.status}: {run.error}")
-    return wall, float(run.properties.get("search_seconds") or 0.0), run.run_id
+    steps = {s.name: round(s.duration_s, 2) for s in run.steps}
+    return wall, float(run.properties.get("search_seconds") or 0.0), run.run_id, steps
 
 
 def run_flaml(prepared: Path, budget: float) -> float:
@@ -70,17 +72,17 @@ def main() -> None:
         backend = LocalBackend(Path(tmp) / "ws")
         backend.register_dataset("titanic_ds", [str(locator.sample_dataset())])
         print("warm-up run (not measured)…", flush=True)
-        _, _, warm_id = run_pipeline(backend, min(args.budget, 10))
+        _, _, warm_id, _ = run_pipeline(backend, min(args.budget, 10))
         prepared = Path(backend.get_run(warm_id).step("data_prep").outputs["prepared_data"])
         walls, overheads, ratios = [], [], []
         for i in range(args.repeats):
-            wall, search, _ = run_pipeline(backend, args.budget)
+            wall, search, _, steps = run_pipeline(backend, args.budget)
             flaml_wall = run_flaml(prepared, args.budget)
             walls.append(wall)
             overheads.append(wall - search)
             ratios.append(wall / flaml_wall)
             print(f"repeat {i + 1}: pipeline {wall:.2f} s (search {search:.2f} s, overhead {wall - search:.2f} s); "
-                  f"FLAML script {flaml_wall:.2f} s; ratio {wall / flaml_wall:.3f}", flush=True)
+                  f"FLAML script {flaml_wall:.2f} s; ratio {wall / flaml_wall:.3f}; steps {steps}", flush=True)
     print(json.dumps({"budget_s": args.budget, "repeats": args.repeats,
                       "pipeline_wall_median_s": round(statistics.median(walls), 2),
                       "overhead_median_s": round(statistics.median(overheads), 2),
