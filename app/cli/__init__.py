@@ -14,7 +14,8 @@ import sys
 from app import __version__
 from app.core.errors import UserInputError
 
-COMMAND_MODULES = ("demo", "run", "datasets", "runs", "metrics", "compare", "models", "predict", "export")
+COMMAND_MODULES = ("demo", "run", "datasets", "runs", "metrics", "compare", "models", "predict", "export",
+                   "housekeeping")
 
 
 def build_parser() -> argparse.ArgumentParser:

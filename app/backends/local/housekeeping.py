@@ -22,6 +22,14 @@ TRASH_DIR = ".trash"
 JOURNAL = "journal.json"
 
 
+class InUseError(UserInputError):
+    """The thing to delete is used by runs that would have to go too; `runs` names them."""
+
+    def __init__(self, message: str, runs: list[str]):
+        super().__init__(message)
+        self.runs = runs
+
+
 @dataclass
 class Deletion:
     """What one deletion removes: row keys per table and the folders/files that go with them."""
@@ -31,6 +39,19 @@ class Deletion:
     models: list[tuple[str, int]] = field(default_factory=list)
     paths: list[Path] = field(default_factory=list)
     bytes: int = 0
+
+    def existing_paths(self) -> list[Path]:
+        return [p for p in dict.fromkeys(self.paths) if p.exists()]
+
+    def size(self) -> int:
+        return sum(path_size(p) for p in self.existing_paths())
+
+    def describe(self) -> str:
+        """One line for a confirmation: what goes."""
+        parts = [f"{len(items)} {what}: {', '.join(items)}" for what, items in (
+            ("run(s)", [r[:8] for r in self.runs]), ("dataset version(s)", [f"{n}:{v}" for n, v in self.datasets]),
+            ("model version(s)", [f"{n}:{v}" for n, v in self.models])) if items]
+        return "; ".join(parts)
 
     def summary(self) -> dict:
         return {"runs": list(self.runs), "datasets": [f"{n}:{v}" for n, v in self.datasets],
@@ -63,8 +84,8 @@ def plan_runs(backend, refs: list[str], with_dependents: bool = False) -> Deleti
     run_ids = list(dict.fromkeys(backend.resolve_run_id(r) for r in refs))
     dependents = dependent_runs(backend, run_ids)
     if dependents and not with_dependents:
-        raise UserInputError(f"runs {_short(dependents)} reuse outputs of run(s) {_short(run_ids)}; delete them too "
-                             "(--with-runs in the CLI) or keep these runs")
+        raise InUseError(f"runs {_short(dependents)} reuse outputs of run(s) {_short(run_ids)}; delete them too "
+                         "or keep these runs", dependents)
     run_ids += dependents
     plan = Deletion(runs=run_ids)
     layout = backend.layout
@@ -91,8 +112,8 @@ def plan_dataset(backend, name: str, version: int, with_runs: bool = False) -> D
             "SELECT run_id FROM runs WHERE dataset_name=? AND dataset_version=? ORDER BY created_at",
             (dataset.name, dataset.version))]
     if users and not with_runs:
-        raise UserInputError(f"dataset {dataset.name}:{dataset.version} is used by run(s) {_short(users)}; "
-                             "delete those runs too (--with-runs in the CLI) or keep the dataset")
+        raise InUseError(f"dataset {dataset.name}:{dataset.version} is used by run(s) {_short(users)}; "
+                         "delete those runs too or keep the dataset", users)
     plan = plan_runs(backend, users, with_dependents=True) if users else Deletion()
     plan.datasets.append((dataset.name, dataset.version))
     plan.paths.append(backend.layout.dataset_dir(dataset.name, dataset.version))
@@ -109,8 +130,8 @@ def plan_model(backend, name: str, version: int) -> Deletion:
 def execute(backend, plan: Deletion) -> dict:
     """Delete the plan's rows and files in one transaction (see the module docstring)."""
     recover_trash(backend)
-    paths = [p for p in dict.fromkeys(plan.paths) if p.exists()]
-    plan.bytes = sum(path_size(p) for p in paths)
+    paths = plan.existing_paths()
+    plan.bytes = plan.size()
     trash = backend.layout.root / TRASH_DIR / uuid.uuid4().hex
     trash.mkdir(parents=True)
     journal = {"rows": _row_keys(plan), "moves": []}

@@ -107,8 +107,10 @@ def test_deleting_the_reusing_run_keeps_the_original(two_runs):
 def test_a_dataset_version_in_use_is_refused_naming_its_runs(two_runs):
     backend, run_a, run_b = two_runs
     before_files, before_rows = files(backend), rows(backend)
-    with pytest.raises(UserInputError, match=f"titanic_ds:1 is used by run.*{run_a[:8]}.*{run_b[:8]}.*--with-runs"):
+    expected = f"titanic_ds:1 is used by run.*{run_a[:8]}.*{run_b[:8]}.*delete those runs too"
+    with pytest.raises(hk.InUseError, match=expected) as refused:
         hk.delete_dataset_version(backend, "titanic_ds", 1)
+    assert refused.value.runs == [run_a, run_b]
     assert (files(backend), rows(backend)) == (before_files, before_rows)
 
     result = hk.delete_dataset_version(backend, "titanic_ds", 1, with_runs=True)

@@ -1,0 +1,50 @@
+"""`automl-desk predict NAME[:V] DATA -o OUT.csv`: predictions from a registered model."""
+from __future__ import annotations
+
+import sys
+
+from app.cli import add_json_flag, backend_from, print_json
+from app.cli.output import parse_name_version
+from app.core.errors import UserInputError
+from app.core.progress import Sink
+
+
+def register(sub) -> None:
+    p = sub.add_parser("predict", help="predict with a registered model on a CSV/Parquet file",
+                       description="Writes the input rows plus `prediction` and, for classification, one "
+                                   "`probability_<class>` column per class. The model's saved data-prep "
+                                   "parameters are applied first, so DATA is raw data like the training data "
+                                   "(the label column may be left out).")
+    p.add_argument("model", metavar="NAME[:V]", help="registered model (latest version when V is left out)")
+    p.add_argument("data", metavar="DATA", help="CSV or Parquet file to predict on")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write")
+    p.add_argument("--chunk-rows", type=int, default=50_000, metavar="N", help="rows per chunk (default 50000)")
+    add_json_flag(p)
+    p.set_defaults(handler=handle_predict)
+
+
+def local_backend(args, what: str):
+    backend = backend_from(args)
+    if getattr(backend, "kind", "") != "local":
+        raise UserInputError(f"{what} works on local workspaces; on Azure ML, download the model "
+                             "(automl-desk runs show RUN) and use it in an Azure environment")
+    return backend
+
+
+def handle_predict(args) -> int:
+    from app.backends.local.predict import predict_file
+
+    if args.chunk_rows < 1:
+        raise UserInputError("--chunk-rows must be 1 or more")
+    name, version = parse_name_version(args.model)
+    backend = local_backend(args, "predict")
+    summary = predict_file(backend, name, version, args.data, args.output, Sink(), chunk_rows=args.chunk_rows)
+    for warning in summary["warnings"]:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.json:
+        print_json(summary)
+    else:
+        prep = ", saved data prep applied" if summary["dataprep"] else ""
+        print(f"wrote {summary['rows']:,} rows with {', '.join(summary['columns'])} to {summary['output']} "
+              f"(model {summary['model']}{prep})")
+    return 0
