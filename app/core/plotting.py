@@ -20,7 +20,7 @@ def direction_label(metric: str) -> str:
     return f"{metric} ({'lower' if catalog.is_minimised(metric) else 'higher'} is better)"
 
 
-def _finite_pairs(xs: Sequence, ys: Sequence) -> tuple[list, list]:
+def finite_pairs(xs: Sequence, ys: Sequence) -> tuple[list, list]:
     pairs = [(x, y) for x, y in zip(xs, ys)
              if y is not None and not (isinstance(y, float) and math.isnan(y))]
     return [p[0] for p in pairs], [p[1] for p in pairs]
@@ -35,10 +35,10 @@ def plot_metric_iterations(ax, iterations: Sequence[int], values: Sequence[float
     them in place instead of redrawing the axes.
     """
     ax.clear()
-    xs, ys = _finite_pairs(iterations, values)
+    xs, ys = finite_pairs(iterations, values)
     points, = ax.plot(xs, ys, "o", color=POINT_COLOUR, markersize=4, alpha=0.8, label="iteration", zorder=3,
                       linestyle="none")
-    bx, by = _finite_pairs(iterations, best_so_far)
+    bx, by = finite_pairs(iterations, best_so_far)
     best_line, = ax.plot(bx, by, drawstyle="steps-post", color=LINE_COLOUR, linewidth=2, label="best so far")
     marker, = ax.plot([], [], "o", markersize=11, markerfacecolor="none", markeredgecolor=BEST_COLOUR,
                       markeredgewidth=2, label="best", linestyle="none")
@@ -50,21 +50,44 @@ def plot_metric_iterations(ax, iterations: Sequence[int], values: Sequence[float
     ax.grid(True, alpha=0.3)
     ax.xaxis.get_major_locator().set_params(integer=True)
     if xs:
-        ax.legend(loc="best", fontsize="small")
+        # "best" placement scans every point on each draw; the corner opposite the climb stays clear
+        ax.legend(loc="upper right" if catalog.is_minimised(metric) else "lower right", fontsize="small")
     else:
         draw_message(ax, f"No values of {metric} yet")
     return {"points": points, "best_line": best_line, "best_marker": marker}
 
 
 def update_metric_iterations(ax, artists: dict, iterations: Sequence[int], values: Sequence[float | None],
-                             best_so_far: Sequence[float | None], best_position: int | None) -> None:
+                             best_so_far: Sequence[float | None], best_position: int | None,
+                             rescale: bool = True) -> None:
     """Live update of `plot_metric_iterations` artists: cheaper than clearing the axes."""
-    artists["points"].set_data(*_finite_pairs(iterations, values))
-    artists["best_line"].set_data(*_finite_pairs(iterations, best_so_far))
+    artists["points"].set_data(*finite_pairs(iterations, values))
+    artists["best_line"].set_data(*finite_pairs(iterations, best_so_far))
     if best_position is not None and values[best_position] is not None:
         artists["best_marker"].set_data([iterations[best_position]], [values[best_position]])
-    ax.relim()
-    ax.autoscale_view()
+    if rescale:
+        ax.relim()
+        ax.autoscale_view()
+
+
+def live_limits(iterations: Sequence[int], values: Sequence[float | None]) -> tuple[tuple, tuple] | None:
+    """Axis limits with room to grow, so a live chart can add points without a full redraw:
+    x up to the next multiple of a step that is about a quarter of the run so far, y padded."""
+    xs, ys = finite_pairs(iterations, values)
+    if not xs:
+        return None
+    top = max(xs)
+    step = max(10, 10 ** math.floor(math.log10(max(top, 1))) // 2)
+    low, high = min(ys), max(ys)
+    pad = (high - low) * 0.08 or abs(high) * 0.05 or 0.05
+    return (min(xs) - 0.5, (top // step + 2) * step), (low - pad, high + pad)
+
+
+def fits(limits: tuple[tuple, tuple], iterations: Sequence[int], values: Sequence[float | None]) -> bool:
+    """Whether every point lies inside `limits` ((x0, x1), (y0, y1))."""
+    (x0, x1), (y0, y1) = limits
+    xs, ys = finite_pairs(iterations, values)
+    return not xs or (x0 <= min(xs) and max(xs) <= x1 and y0 <= min(ys) and max(ys) <= y1)
 
 
 def plot_best_so_far_curves(ax, curves: dict[str, tuple[Sequence[int], Sequence[float | None]]],
@@ -72,7 +95,7 @@ def plot_best_so_far_curves(ax, curves: dict[str, tuple[Sequence[int], Sequence[
     """One best-so-far step line per run (label → (iterations, best-so-far values))."""
     ax.clear()
     for label, (iterations, values) in curves.items():
-        xs, ys = _finite_pairs(iterations, values)
+        xs, ys = finite_pairs(iterations, values)
         ax.plot(xs, ys, drawstyle="steps-post", linewidth=2, label=label, marker="." if len(xs) < 60 else None)
     ax.set_xlabel("iteration")
     ax.set_ylabel(f"best {metric} so far")

@@ -14,9 +14,11 @@ class ArtifactChartsPanel(QWidget):
         self.chart_combo = QComboBox()
         self.chart_combo.currentTextChanged.connect(self._on_chart_chosen)
         self.note = QLabel()
-        self.canvas = PlotCanvasWidget(self)
+        self.canvas = PlotCanvasWidget(self, auto_layout=False)
         self._artifacts: dict = {}
         self._task = ""
+        self._dirty = True
+        self.drawn = False
         bar = QHBoxLayout()
         bar.addWidget(QLabel("Best model"))
         bar.addWidget(self.chart_combo)
@@ -55,7 +57,16 @@ class ArtifactChartsPanel(QWidget):
     def _on_chart_chosen(self, _name: str) -> None:
         self._draw()
 
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._dirty:
+            self._draw()
+
     def _draw(self) -> None:
+        """Builds the chart only while shown; a hidden panel draws when it is shown."""
+        self._dirty = not self.isVisible()
+        if self._dirty:
+            return
         self.canvas.figure.clear()
         ax = self.canvas.figure.add_subplot()
         name = self.chart_combo.currentText()

@@ -10,9 +10,15 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 class PlotCanvasWidget(QWidget):
     """Hosts one Figure; callers draw on `axes()` then call `redraw()` (draw_idle)."""
 
-    def __init__(self, parent: QWidget | None = None, toolbar: bool = True, width: float = 6, height: float = 4):
+    def __init__(self, parent: QWidget | None = None, toolbar: bool = True, width: float = 6, height: float = 4,
+                 auto_layout: bool = True):
+        """`auto_layout`: constrained layout on relayout(); without it, fixed margins (cheaper to draw)."""
         super().__init__(parent)
-        self.figure = Figure(figsize=(width, height), layout="constrained")
+        self.auto_layout = auto_layout
+        self.figure = Figure(figsize=(width, height), layout="constrained" if auto_layout else None)
+        if not auto_layout:
+            self.figure.subplots_adjust(left=0.14, right=0.94, bottom=0.12, top=0.9)
+        self._stale = False
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
         self.canvas.setMinimumSize(240, 180)
@@ -22,6 +28,8 @@ class PlotCanvasWidget(QWidget):
         if self.toolbar is not None:
             layout.addWidget(self.toolbar)
         layout.addWidget(self.canvas, 1)
+        self._frozen_after_draw = False
+        self.canvas.mpl_connect("draw_event", self._on_draw)
 
     def axes(self, rows: int = 1, cols: int = 1) -> list:
         """Fresh axes: clears the figure when the layout changes, otherwise reuses the axes."""
@@ -29,13 +37,40 @@ class PlotCanvasWidget(QWidget):
         if len(current) == rows * cols:
             return list(current)
         self.figure.clear()
+        self.relayout()
         return [self.figure.add_subplot(rows, cols, i + 1) for i in range(rows * cols)]
 
     def single_axes(self):
         return self.axes()[0]
 
     def redraw(self) -> None:
+        """Draw soon; a hidden canvas (another tab) draws when it is shown instead."""
+        if not self.isVisible():
+            self._stale = True
+            return
         self.canvas.draw_idle()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        if self._stale:
+            self._stale = False
+            self.canvas.draw_idle()
+
+    def relayout(self) -> None:
+        """Lay the figure out once (constrained layout), then keep those positions for later
+        draws: the layout costs more than drawing thousands of points, so live updates skip it."""
+        if self.auto_layout:
+            self.figure.set_layout_engine("constrained")
+            self._frozen_after_draw = True
+
+    def _on_draw(self, _event) -> None:
+        if self._frozen_after_draw:
+            self._frozen_after_draw = False
+            self.figure.set_layout_engine("none")
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self.relayout()
 
     def draw_now(self) -> None:
         """Synchronous draw, for benchmarks and exports."""

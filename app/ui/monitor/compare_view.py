@@ -155,6 +155,7 @@ class CompareView(QWidget):
     def refresh(self) -> None:
         frames, metric, baseline = self.frames(), self.metric_combo.currentText(), self.baseline_combo.currentText()
         curves_ax, bars_ax = self.canvas.axes(1, 2)
+        self.canvas.relayout()
         if len(frames) < 2 or not metric or baseline not in frames:
             self.message.setText("Tick two or more runs that share a metric.")
             self.table_frame = None

@@ -11,11 +11,23 @@ class LogsTab(QWidget):
         self.steps = QTabWidget()
         self.steps.setDocumentMode(True)
         self.views: dict[str, QPlainTextEdit] = {}
+        self._pending: dict[str, str] = {}
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.steps)
 
     def set_logs(self, logs: dict[str, str]) -> None:
+        """Hidden, only remember the texts: re-laying out a long log is the costly part."""
+        self._pending = dict(logs)
+        if self.isVisible():
+            self._apply()
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._apply()
+
+    def _apply(self) -> None:
+        logs, self._pending = self._pending, {}
         for step, text in logs.items():
             view = self.views.get(step) or self._add(step)
             if view.toPlainText() == text:

@@ -1,6 +1,8 @@
 """One run, live: Overview, Leaderboard, Charts, Logs and Outputs tabs, and Cancel."""
 from __future__ import annotations
 
+import time
+
 from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox, QPushButton, QSplitter, QTabWidget, QVBoxLayout,
                                QWidget)
@@ -42,6 +44,7 @@ class RunViewWidget(QWidget):
         self.backend, self.run_id, self.runner = backend, run_id, runner
         self.run: rs.RunRecord | None = None
         self._artifacts_for: tuple | None = None
+        self._artifacts_at = 0.0
         self.artifacts: dict = {}
         self._outputs_fetched = False
 
@@ -84,7 +87,7 @@ class RunViewWidget(QWidget):
         self.poller.start()
 
     def _poll_args(self) -> tuple:
-        want = self.run is None or artifacts_due(self.run, self._artifacts_for)
+        want = self.run is None or artifacts_due(self.run, self._artifacts_for, self._artifacts_at, time.monotonic())
         return self.backend, self.run_id, want
 
     def stop(self) -> None:
@@ -100,6 +103,7 @@ class RunViewWidget(QWidget):
         if snapshot.artifacts is not None:
             self.artifacts = snapshot.artifacts
             self._artifacts_for = artifacts_key(run)
+            self._artifacts_at = time.monotonic()
         terminal = run.status in rs.TERMINAL
         self.headline.setText(f"<b>{run.experiment} / {run.run_id}</b> — {run_headline(run)}")
         self.setWindowIcon(status_icon(run.status))

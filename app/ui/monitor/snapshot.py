@@ -36,9 +36,15 @@ def fetch_run_snapshot(backend, run_id: str, with_artifacts: bool) -> RunSnapsho
     return snapshot
 
 
-def artifacts_due(run: RunRecord, fetched_for: tuple | None) -> bool:
-    """Artifacts describe the best model: fetch again when it or the run's state changes."""
-    return fetched_for != artifacts_key(run)
+ARTIFACT_REFRESH_S = 15.0
+
+
+def artifacts_due(run: RunRecord, fetched_for: tuple | None, fetched_at: float = 0.0, now: float = 0.0) -> bool:
+    """Artifacts describe the best model: fetch again when it or the run's state changes, but
+    while the run goes on at most every ARTIFACT_REFRESH_S (a chart redraw is not free)."""
+    if fetched_for == artifacts_key(run):
+        return False
+    return fetched_for is None or run.status in rs.TERMINAL or now - fetched_at >= ARTIFACT_REFRESH_S
 
 
 def artifacts_key(run: RunRecord) -> tuple:

@@ -155,7 +155,10 @@ class FakeBackend:
                 raise NotFoundError(f"no run '{run_id}'")
             run = self._runs[run_id]
             self._advance(run)
-            return copy.deepcopy(run)
+            snapshot = copy.copy(run)
+            snapshot.steps = [copy.copy(s) for s in run.steps]
+            snapshot.iterations = list(run.iterations)
+            return snapshot
 
     def list_experiments(self) -> list[str]:
         with self._lock:
@@ -186,7 +189,10 @@ class FakeBackend:
             return copy.deepcopy(self._artifacts.get(run_id, {}))
 
     def fetch_outputs(self, run_id: str, dest: Path | None = None, sink=None) -> dict[str, Path]:
-        folder = Path(dest or self.outputs_dir or ".") / run_id
+        if self.outputs_dir is None:
+            import tempfile
+            self.outputs_dir = Path(tempfile.mkdtemp(prefix="fake-outputs-"))
+        folder = Path(dest or self.outputs_dir) / run_id
         folder.mkdir(parents=True, exist_ok=True)
         run = self.get_run(run_id)
         metrics_path = metrics_io.write_metrics_file(folder / metrics_io.METRICS_FILE, run.iterations)

@@ -75,7 +75,7 @@ def test_downloaded_metrics_file_plots_without_a_workspace(qtbot, runner, tmp_pa
     frame = run_tables.metrics_file_frame(metrics_io.read_metrics_file(folder / "metrics_data"))
     assert view.leaderboard.model.rowCount() == 9
     xs, values, best, position = view.metric_chart.series
-    assert view.metric_chart.metric() == "AUC_weighted"
+    assert view.metric_chart.current_metric() == "AUC_weighted"
     assert xs == list(range(9))
     assert values == pytest.approx(list(frame["AUC_weighted"]))
     assert best == pytest.approx(metrics_io.best_so_far(list(frame["AUC_weighted"]), "AUC_weighted"))

@@ -15,6 +15,8 @@ def live_view(qtbot, backend, runner):
     backend.add_live_run("live1", total=12, per_poll=3)
     view = RunViewWidget(backend, "live1", runner, interval_ms=20)
     qtbot.addWidget(view)
+    view.show()
+    view.tabs.setCurrentIndex(2)
     yield view
     view.stop()
 
@@ -73,6 +75,8 @@ def test_overview_steps_logs_outputs_and_artifact_charts(qtbot, live_view):
     labels = live_view.overview.steps.step_labels()
     assert labels[0].startswith("data_prep | Completed · ♻ reused")
     assert "Completed" in live_view.overview.headline.text()
+    assert not live_view.logs.views, "a hidden Logs tab should not lay out text"
+    live_view.tabs.setCurrentIndex(3)
     assert "iteration 11" in live_view.logs.views["automl"].toPlainText()
     assert live_view.artifact_charts.chart_names()[:3] == ["ROC", "Precision-recall", "Calibration"]
     for chart in live_view.artifact_charts.chart_names():
