@@ -5,6 +5,7 @@ or bare; anything missing or malformed draws a note instead of raising.
 """
 from __future__ import annotations
 
+import math
 from typing import Callable
 
 from app.core.plotting import draw_message
@@ -83,18 +84,24 @@ def _precision_recall(ax, artifacts) -> bool:
     return True
 
 
+CALIBRATION_BINS = 10
+
+
 def _calibration(ax, artifacts) -> bool:
-    """Between two thresholds lie (tp+fp)ᵢ − (tp+fp)ᵢ₊₁ predictions, of which tpᵢ − tpᵢ₊₁ are positive."""
+    """Between thresholds i < j lie (tp+fp)ᵢ − (tp+fp)ⱼ predictions, of which tpᵢ − tpⱼ are positive;
+    thresholds are taken in steps giving about ten bins, as finer bins are mostly noise."""
     classes = _class_rates(artifacts)
     if not classes:
         return False
     for label, thresholds, table in _curve_classes(classes):
         xs, ys = [], []
-        for i in range(len(thresholds) - 1):
-            count = (table[i][0] + table[i][1]) - (table[i + 1][0] + table[i + 1][1])
+        step = max(1, math.ceil((len(thresholds) - 1) / CALIBRATION_BINS))
+        edges = list(range(0, len(thresholds) - 1, step)) + [len(thresholds) - 1]
+        for i, j in zip(edges, edges[1:]):
+            count = (table[i][0] + table[i][1]) - (table[j][0] + table[j][1])
             if count > 0:
-                xs.append((thresholds[i] + thresholds[i + 1]) / 2)
-                ys.append((table[i][0] - table[i + 1][0]) / count)
+                xs.append((thresholds[i] + thresholds[j]) / 2)
+                ys.append((table[i][0] - table[j][0]) / count)
         ax.plot(xs, ys, "o-", markersize=3, label=f"class {label}")
     ax.plot([0, 1], [0, 1], "--", color="#999999", linewidth=1, label="perfectly calibrated")
     _unit_axes(ax, "mean predicted probability", "fraction of positives", "Calibration")
@@ -150,10 +157,21 @@ def _feature_importance(ax, artifacts, top: int = 20) -> bool:
     if not pairs:
         return False
     ax.barh([p[0] for p in pairs], [p[1] for p in pairs], color="#1f77b4")
+    _room_for_labels(ax, max(len(p[0]) for p in pairs))
     ax.set_xlabel("importance")
     ax.set_title(f"Feature importance (top {len(pairs)})")
     ax.grid(True, axis="x", alpha=0.3)
     return True
+
+
+def _room_for_labels(ax, characters: int) -> None:
+    """Widen the left margin for long tick labels when no layout engine does it."""
+    figure = ax.figure
+    if figure.get_layout_engine() is not None and figure.get_layout_engine().adjust_compatible is False:
+        return
+    needed = (characters * 0.6 * 10 / 72 + 0.4) / figure.get_figwidth()
+    if needed > figure.subplotpars.left:
+        figure.subplots_adjust(left=min(needed, 0.6))
 
 
 def _predicted_true(ax, artifacts) -> bool:

@@ -44,6 +44,7 @@ def plot_metric_iterations(ax, iterations: Sequence[int], values: Sequence[float
                       markeredgewidth=2, label="best", linestyle="none")
     if best_position is not None and values[best_position] is not None:
         marker.set_data([iterations[best_position]], [values[best_position]])
+    ax.margins(x=0.03, y=0.08)
     ax.set_xlabel("iteration")
     ax.set_ylabel(metric)
     ax.set_title(title or direction_label(metric))

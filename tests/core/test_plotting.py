@@ -69,6 +69,15 @@ def test_calibration_bins_from_threshold_counts(ax):
     assert list(curve.get_ydata()) == [0.5, 0.5]
 
 
+def test_calibration_merges_fine_thresholds_into_about_ten_bins(ax):
+    thresholds = [i / 100 for i in range(101)]
+    table = [[100 - i, 100 - i, i, i] for i in range(101)]
+    art = {"accuracy_table": {"data": {"class_labels": ["0", "1"], "probability_thresholds": thresholds,
+                                       "probability_tables": [table, table]}}}
+    assert artifact_plots.draw_chart(ax, "Calibration", art)
+    assert len(ax.get_lines()[0].get_xdata()) == 10
+
+
 def test_confusion_matrix_raw_and_normalised():
     figure = plotting.new_figure()
     cm = {"confusion_matrix": {"data": {"class_labels": ["no", "yes"], "matrix": [[3, 1], [2, 6]]}}}

@@ -67,7 +67,7 @@ class ArtifactChartsPanel(QWidget):
         self._dirty = not self.isVisible()
         if self._dirty:
             return
-        self.canvas.figure.clear()
+        self.canvas.clear()
         ax = self.canvas.figure.add_subplot()
         name = self.chart_combo.currentText()
         if not name or not self._artifacts:

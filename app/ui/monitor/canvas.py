@@ -7,6 +7,9 @@ from matplotlib.figure import Figure
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
 
+FIXED_MARGINS = {"left": 0.14, "right": 0.94, "bottom": 0.12, "top": 0.9}
+
+
 class PlotCanvasWidget(QWidget):
     """Hosts one Figure; callers draw on `axes()` then call `redraw()` (draw_idle)."""
 
@@ -17,7 +20,7 @@ class PlotCanvasWidget(QWidget):
         self.auto_layout = auto_layout
         self.figure = Figure(figsize=(width, height), layout="constrained" if auto_layout else None)
         if not auto_layout:
-            self.figure.subplots_adjust(left=0.14, right=0.94, bottom=0.12, top=0.9)
+            self.figure.subplots_adjust(**FIXED_MARGINS)
         self._stale = False
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -39,6 +42,12 @@ class PlotCanvasWidget(QWidget):
         self.figure.clear()
         self.relayout()
         return [self.figure.add_subplot(rows, cols, i + 1) for i in range(rows * cols)]
+
+    def clear(self) -> None:
+        """An empty figure with the default margins (a chart may have widened them)."""
+        self.figure.clear()
+        if not self.auto_layout:
+            self.figure.subplots_adjust(**FIXED_MARGINS)
 
     def single_axes(self):
         return self.axes()[0]

@@ -7,9 +7,9 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QWidget
+from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabBar, QToolButton, QWidget
 from shiboken6 import isValid
 
 from app.ui.monitor.runs_dock import RunsBrowserDock
@@ -42,6 +42,23 @@ class MonitorController(QObject):
             if signal is not None:
                 signal.connect(slot)
         self.on_workspace_changed(getattr(window, "backend", None))
+        window.installEventFilter(self)
+
+    def eventFilter(self, watched, event) -> bool:
+        """Once the window has really closed (a close can be refused), stop polling so no job
+        starts after the window's runner has shut down."""
+        if watched is self.window and event.type() == QEvent.Type.Close:
+            QTimer.singleShot(0, self._stop_if_closed)
+        return False
+
+    def _stop_if_closed(self) -> None:
+        if not self.window.isVisible():
+            self.stop_polling()
+
+    def stop_polling(self) -> None:
+        self.dock.poller.stop()
+        for view in self.run_views.values():
+            view.stop()
 
     # -- window parts that may not exist yet ---------------------------------------------------
     @property
@@ -139,8 +156,14 @@ class MonitorController(QObject):
             widget.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
             widget.show()
             return
-        tabs.setTabsClosable(True)
-        tabs.addTab(widget, title)
+        index = tabs.addTab(widget, title)
+        if not tabs.tabsClosable():
+            close = QToolButton()
+            close.setAutoRaise(True)
+            close.setText("×")
+            close.setToolTip(f"Close {title}")
+            close.clicked.connect(lambda: self._close_widget(widget))
+            tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
         tabs.setCurrentWidget(widget)
 
     def _show(self, widget: QWidget) -> None:

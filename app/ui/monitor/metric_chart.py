@@ -38,6 +38,7 @@ class MetricChartPanel(QWidget):
         self._artists: dict | None = None
         self._limits = None           # the limits this panel set; others mean the user zoomed or panned
         self._background = None
+        self._live = False
         self.full_draws = 0
         self.series: tuple = ([], [], [], None)
         bar = QHBoxLayout()
@@ -52,9 +53,12 @@ class MetricChartPanel(QWidget):
     def current_metric(self) -> str:
         return self.metric_combo.currentText()
 
-    def set_iterations(self, iterations: list[IterationRecord], default_metric: str = "") -> None:
-        grew = len(iterations) != len(self._iterations)
-        self._iterations = iterations
+    def set_iterations(self, iterations: list[IterationRecord], default_metric: str = "", live: bool = False) -> None:
+        """`live`: the run is still adding iterations, so leave room on the axes for them."""
+        grew = len(iterations) != len(self._iterations) or live != self._live
+        if live != self._live:
+            self._limits = None          # a finished run gets tight limits, a live one room to grow
+        self._iterations, self._live = iterations, live
         names = sorted({n for it in iterations for n in it.metrics})
         if names != [self.metric_combo.itemText(i) for i in range(self.metric_combo.count())]:
             current = self.current_metric() or default_metric
@@ -111,11 +115,14 @@ class MetricChartPanel(QWidget):
                 self._blit(ax)
                 return
         else:
-            limits = plotting.live_limits(xs, values)
-            if limits is not None:
+            limits = plotting.live_limits(xs, values) if self._live else None
+            if limits is None:
+                ax.relim()
+                ax.autoscale_view()
+            else:
                 ax.set_xlim(*limits[0])
                 ax.set_ylim(*limits[1])
-                self._limits = (ax.get_xlim(), ax.get_ylim())
+            self._limits = (ax.get_xlim(), ax.get_ylim())
         self._background = None
         self.canvas.redraw()
 

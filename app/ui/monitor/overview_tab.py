@@ -27,8 +27,20 @@ def guardrail_rows(run: RunRecord, artifacts: dict | None) -> list[dict]:
         if isinstance(item, dict):
             rows.append({"guardrail": item.get("name") or item.get("type") or "",
                          "result": item.get("result") or item.get("status") or "",
-                         "details": item.get("details") or item.get("description") or item.get("message") or ""})
+                         "details": _guardrail_text(item)})
     return rows
+
+
+def _guardrail_text(item: dict) -> str:
+    """The description, then each detail record as `key value` pairs."""
+    text = str(item.get("description") or item.get("message") or "")
+    details = item.get("details")
+    if isinstance(details, list) and details:
+        parts = [", ".join(f"{k} {v}" for k, v in d.items()) if isinstance(d, dict) else str(d) for d in details]
+        text = f"{text} ({'; '.join(parts)})" if text else "; ".join(parts)
+    elif isinstance(details, str) and details:
+        text = f"{text} {details}".strip()
+    return text
 
 
 def compact_table(model) -> QTableView:

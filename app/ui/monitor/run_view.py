@@ -110,7 +110,7 @@ class RunViewWidget(QWidget):
         self.cancel_button.setEnabled(not terminal and run.status != rs.CANCEL_REQUESTED)
         self.overview.show_run(run, self.artifacts)
         self.leaderboard.set_iterations(run.iterations, run.primary_metric)
-        self.metric_chart.set_iterations(run.iterations, run.primary_metric)
+        self.metric_chart.set_iterations(run.iterations, run.primary_metric, live=not terminal)
         if snapshot.artifacts is not None:
             self.artifact_charts.set_artifacts(self.artifacts, run.task, waiting=not terminal)
         self.logs.set_logs(snapshot.logs)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMainWindow, QTabWidget
+from PySide6.QtWidgets import QMainWindow, QTabBar, QTabWidget
 
 from app.core import runs as rs
 from app.ui.monitor.integration import install_monitor
@@ -74,3 +74,26 @@ def test_works_on_a_bare_main_window(qtbot, runner):
     controller = install_monitor(bare)
     assert controller.dock.parent() is bare
     assert controller.open_run("x") is None
+
+
+def test_closing_the_window_stops_polling(qtbot, window, backend):
+    backend.add_live_run("live", total=400)
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    window.show()
+    view = window.monitor.open_run("live")
+    qtbot.waitUntil(lambda: view.run is not None, timeout=5000)
+    window.close()
+    qtbot.waitUntil(lambda: not view.poller.is_active() and not window.monitor.dock.poller.is_active(),
+                    timeout=2000)
+
+
+def test_tab_close_button_closes_a_run_view(qtbot, window, backend):
+    backend.add_run("done")
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    view = window.monitor.open_run("done")
+    tabs = window.central_tabs
+    button = tabs.tabBar().tabButton(tabs.indexOf(view), QTabBar.ButtonPosition.RightSide)
+    button.click()
+    assert tabs.count() == 0
