@@ -1,7 +1,7 @@
 """The local AutoML step as its own process.
 
     python -m app.backends.local.automl_step --data PATH --settings PATH --output-dir DIR
-        --step-run-id ID --events PATH --stop-file PATH
+        --step-run-id ID --events PATH --stop-file PATH [--warm-start PATH]...
 
 Exit 0 when done (also when canceled or timed out), 2 for bad settings or data (one line on
 stderr), 1 for anything unexpected.
@@ -23,10 +23,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--step-run-id", required=True, help="iteration run ids are <ID>_<n>")
     parser.add_argument("--events", required=True, help="JSON-lines progress file to append to")
     parser.add_argument("--stop-file", default="", help="stop gracefully when this file appears")
+    parser.add_argument("--warm-start", action="append", default=[], metavar="PATH",
+                        help="an earlier run's best_configs.json or output folder to start from (repeatable)")
     args = parser.parse_args(argv)
     from app.backends.local.automl.engine import Step
 
-    step = Step(args.data, args.settings, args.output_dir, args.step_run_id, args.events, args.stop_file)
+    step = Step(args.data, args.settings, args.output_dir, args.step_run_id, args.events, args.stop_file,
+                warm_start=args.warm_start)
     try:
         step.run()
     except UserInputError as exc:

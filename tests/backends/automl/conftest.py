@@ -92,9 +92,10 @@ class StepRunner:
                 "--stop-file", str(base / "stop")]
         return base, args
 
-    def run(self, frame: pd.DataFrame, settings: dict | None = None, timeout: float = 120, **overrides) -> StepResult:
+    def run(self, frame: pd.DataFrame, settings: dict | None = None, timeout: float = 120, extra: tuple = (),
+            **overrides) -> StepResult:
         base, args = self.paths(frame, settings, **overrides)
-        proc = subprocess.run(args, capture_output=True, text=True, timeout=timeout, cwd=ROOT)
+        proc = subprocess.run([*args, *extra], capture_output=True, text=True, timeout=timeout, cwd=ROOT)
         return collect(base, proc.returncode, proc.stderr)
 
 

@@ -5,6 +5,7 @@ import json
 import pickle
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from app.core import catalog
@@ -17,7 +18,9 @@ def algorithms(result) -> set[str]:
 
 
 def test_allowed_models_limit_the_algorithms_and_cores_reach_the_model(runner):
-    result = runner.run(titanic_frame(), fast(allowed_models=["LightGBM"], max_cores_per_iteration=2))
+    frame = pd.concat([titanic_frame()] * 40, ignore_index=True)    # big enough to use more than one thread
+    result = runner.run(frame, fast(allowed_models=["LightGBM"], max_cores_per_iteration=2, iterations=2,
+                                    validation_size=0.2, n_cross_validations=None))
     assert result.returncode == 0, result.stderr
     assert algorithms(result) == {"LightGBM"}
     seeded = [e["seeded"] for e in result.of("iteration")]

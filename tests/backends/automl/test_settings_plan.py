@@ -8,7 +8,7 @@ import pytest
 
 from app.core.errors import UserInputError
 from app.core.spec import AutoMLSettings
-from app.backends.local.automl.settings import Plan, choose_validation, load_settings, make_plan
+from app.backends.local.automl.settings import Plan, choose_jobs, choose_validation, load_settings, make_plan
 
 
 def plan_for(tmp_path, seed=3, **settings) -> Plan:
@@ -38,6 +38,15 @@ def test_timeouts_become_seconds_with_room_for_ensembles(tmp_path):
     assert plan_for(tmp_path, experiment_timeout_minutes=2).search_seconds == pytest.approx(108)
     assert plan_for(tmp_path).search_seconds is None
     assert plan_for(tmp_path, iteration_timeout_minutes=0.5).train_time_limit == 30
+
+
+def test_small_data_trains_on_one_thread(tmp_path):
+    plan = plan_for(tmp_path, max_cores_per_iteration=2)
+    choose_jobs(plan, 150, 4)
+    assert plan.n_jobs == 1
+    plan = plan_for(tmp_path, max_cores_per_iteration=-1)
+    choose_jobs(plan, 30000, 20)
+    assert plan.n_jobs == -1
 
 
 def test_cores_and_seed(tmp_path):

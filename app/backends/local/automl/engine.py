@@ -17,17 +17,20 @@ from app.backends.local.automl import learners
 from app.backends.local.automl.data import prepare, read_table
 from app.backends.local.automl.featurize import fit_featurizer
 from app.backends.local.automl.outputs import Outputs
-from app.backends.local.automl.portfolio import starting_points
+from app.backends.local.automl.portfolio import merge, starting_points
 from app.backends.local.automl.search import SearchCallbacks, SearchState, SearchStopped
-from app.backends.local.automl.settings import choose_validation, load_settings, make_plan
+from app.backends.local.automl.settings import choose_jobs, choose_validation, load_settings, make_plan
 from app.backends.local.automl.summary import summary_dict
+from app.backends.local.automl.warmstart import BEST_CONFIGS_FILE, best_configs, load_warm_starts
 
 STOP_POLL_S = 0.1
 
 
 class Step:
-    def __init__(self, data: str, settings: str, output_dir: str, step_run_id: str, events: str, stop_file: str):
+    def __init__(self, data: str, settings: str, output_dir: str, step_run_id: str, events: str, stop_file: str,
+                 warm_start: list[str] | None = None):
         self.paths = dict(data=data, settings=settings)
+        self.warm_start = list(warm_start or [])
         self.run_id = step_run_id
         self.stop_file = Path(stop_file) if stop_file else None
         self.outputs = Outputs(output_dir, events)
@@ -62,8 +65,15 @@ class Step:
         self.prepared = prepared
         counts = prepared.class_counts()
         choose_validation(plan, len(prepared.y), min(counts.values()) if counts else None)
-        plan.starting_points = starting_points(plan.learners, len(prepared.y), prepared.classes is not None)
+        warm: dict = {}
+        if self.warm_start and settings.local.get("warm_start", True):
+            warm, notes = load_warm_starts(self.warm_start, plan.task, prepared.feature_columns, plan.learners)
+            plan.warnings.extend(notes)
+        elif self.warm_start:
+            plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
+        plan.starting_points = merge(warm, starting_points(plan.learners, len(prepared.y), prepared.classes is not None))
         transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization)
+        choose_jobs(plan, *Xf.shape)
         self.featurizer = (transformer, scaler)
         for message in plan.warnings + prepared.notes:
             self.outputs.warning(message)
@@ -140,6 +150,8 @@ class Step:
                 state.stop_reason = reason
                 self.outputs.write_metrics(state.records)
                 self.outputs.write_summary(summary_dict(self))
+                if state.trials:
+                    self.outputs.write_json(BEST_CONFIGS_FILE, best_configs(self))
             best = state.best if state is not None else None
             self.outputs.event("finished", stop_reason=reason,
                                best_iteration=best.iteration if best else -1,

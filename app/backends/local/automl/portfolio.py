@@ -30,8 +30,18 @@ def starting_points(learners: list[str], n_rows: int, classification: bool) -> d
     return {name: dict(table[name]) for name in learners if name in table}
 
 
-def is_start(config: dict, start: dict | None) -> bool:
-    """True when a trial's configuration is the starting point (FLAML may round numbers)."""
+def merge(warm: dict[str, list[dict]], defaults: dict[str, dict]) -> dict[str, list[dict]]:
+    """FLAML starting points: earlier runs' configurations first, then the defaults."""
+    learners = list(dict.fromkeys([*warm, *defaults]))
+    return {name: [*warm.get(name, []), *([defaults[name]] if name in defaults else [])] for name in learners}
+
+
+def is_start(config: dict, starts: list[dict]) -> bool:
+    """True when a trial's configuration is one of the starting points (FLAML may round numbers)."""
+    return any(_same(config, start) for start in starts)
+
+
+def _same(config: dict, start: dict) -> bool:
     if not start:
         return False
     for key, value in start.items():

@@ -76,7 +76,6 @@ class SearchCallbacks:
         self.metric = state.plan.metric
         self._folds: list = []
         self._last_end = time.time()
-        self._tried: set[str] = set()
 
     # FLAML's custom-metric signature
     def metric_fn(self, X_val, y_val, estimator, labels, X_train, y_train,
@@ -118,9 +117,7 @@ class SearchCallbacks:
         trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
                       metrics=metrics, value=metrics.get(self.metric), estimator_class=type(estimator),
                       task_obj=estimator._task, pred=pred, y=y, weight=weight)
-        start = self.state.plan.starting_points.get(trial.learner)
-        seeded = trial.learner not in self._tried and is_start(trial.config, start)
-        self._tried.add(trial.learner)
+        seeded = is_start(trial.config, self.state.plan.starting_points.get(trial.learner, []))
         self.commit(trial, seeded=seeded)
         self._check_limits()
         return scoring.loss(self.metric, trial.value)

@@ -35,6 +35,7 @@ def summary_dict(step) -> dict:
         "validation": plan.validation_rule,
         "learners": plan.learners,
         "seed": plan.seed,
+        "n_jobs": plan.n_jobs,
         "label_column": plan.settings.label_column_name,
         "class_labels": p.classes.tolist() if p is not None and p.classes is not None else None,
         "positive_label": (p.classes[p.positive].tolist() if p is not None and p.positive is not None else None),
