@@ -179,9 +179,13 @@ def _predicted_true(ax, artifacts) -> bool:
     if not data:
         return False
     edges, means = list(data["bin_edges"]), list(data["bin_averages"])
-    centres = [(edges[i] + edges[i + 1]) / 2 for i in range(len(means))]
     errors = data.get("bin_errors") or [0.0] * len(means)
-    ax.errorbar(centres, means, yerr=errors, fmt="o-", capsize=3, label="mean predicted (±1 sd)")
+    filled = [((edges[i] + edges[i + 1]) / 2, mean, errors[i] or 0.0)      # empty bins have no mean
+              for i, mean in enumerate(means) if mean is not None]
+    if not filled:
+        return False
+    ax.errorbar([f[0] for f in filled], [f[1] for f in filled], yerr=[f[2] for f in filled], fmt="o-", capsize=3,
+                label="mean predicted (±1 sd)")
     low, high = min(edges), max(edges)
     ax.plot([low, high], [low, high], "--", color="#999999", linewidth=1, label="ideal")
     ax.set_xlabel("true value (binned)")

@@ -88,7 +88,8 @@ def test_confusion_matrix_raw_and_normalised():
 
 def test_regression_charts_and_bare_feature_importance(ax):
     art = {"residuals": {"data": {"bin_edges": [-1, 0, 1], "bin_counts": [4, 6], "mean": 0.1, "stddev": 0.5}},
-           "predicted_true": {"data": {"bin_edges": [0, 1, 2], "bin_averages": [0.6, 1.4], "bin_errors": [0.1, 0.2]}},
+           "predicted_true": {"data": {"bin_edges": [0, 1, 2, 3], "bin_averages": [0.6, None, 2.4],
+                                       "bin_errors": [0.1, None, 0.2]}},
            "feature_importance": {"Age": 0.2, "Fare": 0.5}}
     assert artifact_plots.charts_for("regression", art) == artifact_plots.REGRESSION_CHARTS
     for chart in artifact_plots.REGRESSION_CHARTS:
