@@ -107,7 +107,8 @@ class Step:
             metric=callbacks.metric_fn, cv_score_agg_func=callbacks.cv_agg_fn,
             eval_method=plan.eval_method, estimator_list=plan.learners,
             max_iter=plan.search_iterations + 1,  # we stop ourselves; never max_iter=1 (FLAML skips the search)
-            time_budget=plan.search_seconds if plan.search_seconds else -1,
+            # a little beyond our own limit, so our check ends the search (FLAML would retrain on its own)
+            time_budget=plan.search_seconds + max(1.0, 0.05 * plan.search_seconds) if plan.search_seconds else -1,
             seed=plan.seed, n_jobs=plan.n_jobs, verbose=0, sample=False, retrain_full=False,
             skip_transform=True, auto_augment=False, mlflow_logging=False, log_file_name="",
         )
