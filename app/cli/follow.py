@@ -14,8 +14,8 @@ HEADER = f"{'ITERATION':>9}  {'PIPELINE':<44}  {'DURATION':>8}  {'METRIC':>8}  {
 class RunFollower:
     """Prints new phases, steps and iterations of a run until it ends; Ctrl-C cancels it."""
 
-    def __init__(self, backend, run_id: str, out=sys.stdout):
-        self.backend, self.run_id, self.out = backend, run_id, out
+    def __init__(self, backend, run_id: str, out=None):
+        self.backend, self.run_id, self.out = backend, run_id, out or sys.stdout
         self.seen_iterations: set[int] = set()
         self.step_status: dict[str, str] = {}
         self.phase = ""
@@ -77,7 +77,8 @@ def _better(metric, a, b):
     return better(metric, a, b)
 
 
-def print_summary(backend, run: rs.RunRecord, out=sys.stdout) -> None:
+def print_summary(backend, run: rs.RunRecord, out=None) -> None:
+    out = out or sys.stdout
     p = lambda s="": print(s, file=out)  # noqa: E731
     p()
     p(f"Run {run.run_id}  experiment {run.experiment}  status {run.status}  duration {duration(run.duration_s)}")
