@@ -16,6 +16,7 @@ from app.ui.monitor.runs_dock import RunsBrowserDock
 from app.ui.workers import JobRunner
 
 log = logging.getLogger(__name__)
+DOCK_WIDTH = 430
 METRICS_FILE_FILTER = "AutoML metrics (metrics_data *.json);;All files (*)"
 
 
@@ -31,6 +32,7 @@ class MonitorController(QObject):
         self.run_views: dict = {}
         self.dock = RunsBrowserDock(self.runner, window)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
+        window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.dock.run_activated.connect(self.open_run)
         self._add_actions()
 

@@ -9,6 +9,11 @@ from app.core.runs import IterationRecord
 from app.ui.monitor.leaderboard_model import FIXED, LeaderboardModel, LeaderboardProxy
 
 FIRST_OPTIONAL = len(FIXED) + 2
+SHOWN_FIRST = 3
+# Metrics worth a column before the user picks any: the ones Azure's studio shows first.
+PREFERRED = ("accuracy", "log_loss", "f1_score_weighted", "AUC_weighted", "precision_score_weighted",
+             "r2_score", "normalized_root_mean_squared_error", "spearman_correlation",
+             "normalized_mean_absolute_error")
 
 
 class LeaderboardPanel(QWidget):
@@ -83,9 +88,11 @@ class LeaderboardPanel(QWidget):
             empty = self.model.rowCount() > 0 and all(
                 self.model.index(r, column).data() in ("", None) for r in rows)
             self.view.setColumnHidden(column, empty)
-        for i, name in enumerate(self.model.optional_columns()):
+        names = self.model.optional_columns()
+        for name in sorted(names, key=lambda n: PREFERRED.index(n) if n in PREFERRED else len(PREFERRED)):
             if name not in self._shown_optional and name not in self._hidden_optional:
-                (self._shown_optional if len(self._shown_optional) < 3 else self._hidden_optional).add(name)
+                (self._shown_optional if len(self._shown_optional) < SHOWN_FIRST else self._hidden_optional).add(name)
+        for i, name in enumerate(names):
             self.view.setColumnHidden(FIRST_OPTIONAL + i, name in self._hidden_optional)
         self.view.resizeColumnsToContents()
 

@@ -7,7 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxL
 
 from app.core import runs as run_states
 from app.ui.monitor.poller import PollWorker
-from app.ui.monitor.runs_model import RUN_ID_ROLE, RunsFilterProxy, RunsTableModel
+from app.ui.monitor.runs_model import COLUMNS, RUN_ID_ROLE, RunsFilterProxy, RunsTableModel
 
 ALL_EXPERIMENTS = "All experiments"
 STATUS_FILTERS = {
@@ -51,7 +51,7 @@ class RunsBrowserDock(QDockWidget):
         self.view = QTableView()
         self.view.setModel(self.proxy)
         self.view.setSortingEnabled(True)
-        self.view.sortByColumn(3, Qt.SortOrder.DescendingOrder)
+        self.view.sortByColumn(COLUMNS.index("Started"), Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
@@ -140,6 +140,6 @@ class RunsBrowserDock(QDockWidget):
         self.proxy.set_experiment(None if text == ALL_EXPERIMENTS else text)
 
     def _on_double_clicked(self, index) -> None:
-        run_id = index.siblingAtColumn(0).data(RUN_ID_ROLE)
+        run_id = index.data(RUN_ID_ROLE)
         if run_id:
             self.run_activated.emit(run_id)

@@ -6,7 +6,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from app.core.runs import RunRecord
 from app.ui.monitor.status import format_duration, format_metric, format_time, status_icon
 
-COLUMNS = ("Run", "Experiment", "Status", "Started", "Duration", "Best metric")
+COLUMNS = ("Status", "Run", "Started", "Duration", "Best metric", "Experiment")
+SHORT_ID = 8
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 _Index = QModelIndex | QPersistentModelIndex
 
@@ -46,7 +47,7 @@ class RunsTableModel(QAbstractTableModel):
         run, column = self._runs[index.row()], COLUMNS[index.column()]
         if role == Qt.ItemDataRole.DisplayRole:
             return {
-                "Run": run.run_id, "Experiment": run.experiment, "Status": run.status,
+                "Run": run.run_id[:SHORT_ID], "Experiment": run.experiment, "Status": run.status,
                 "Started": format_time(run.started_at or run.created_at),
                 "Duration": format_duration(run.duration_s),
                 "Best metric": _best_text(run),
@@ -62,7 +63,7 @@ class RunsTableModel(QAbstractTableModel):
         if role == Qt.ItemDataRole.DecorationRole and column == "Status":
             return status_icon(run.status)
         if role == Qt.ItemDataRole.ToolTipRole:
-            return run.phase or run.error or None
+            return "\n".join(t for t in (run.run_id, run.phase, run.error) if t)
         return None
 
 
