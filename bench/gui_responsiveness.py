@@ -42,6 +42,9 @@ class Heartbeat:
         self.gaps.append(self.clock.nsecsElapsed() / 1e6)
         self.clock.restart()
 
+    def stalls_over(self, ms: float) -> int:
+        return sum(1 for gap in self.gaps[1:] if gap - HEARTBEAT_MS > ms)
+
     def longest_stall_ms(self) -> float:
         return max(0.0, max(self.gaps[1:], default=0.0) - HEARTBEAT_MS)
 
@@ -75,7 +78,8 @@ def stream_run(app, iterations: int, per_poll: int, poll_ms: int) -> dict:
     view.close()
     return {"rows": rows, "polls": len(applied), "seconds": elapsed, "stall_ms": beat.longest_stall_ms(),
             "p99_gap_ms": statistics.quantiles(beat.gaps[1:], n=100)[98] if len(beat.gaps) > 101 else None,
-            "skipped_ticks": view.poller.skipped_ticks}
+            "skipped_ticks": view.poller.skipped_ticks, "beats": len(beat.gaps), "over_50": beat.stalls_over(50),
+            "full_draws": view.metric_chart.full_draws}
 
 
 def redraw_at(app, points: int, repeats: int = 7) -> dict:
@@ -116,7 +120,9 @@ def main(argv=None) -> int:
     print(f"streamed {stream['rows']} iterations in {stream['polls']} polls over {stream['seconds']:.1f} s "
           f"({stream['skipped_ticks']} ticks skipped while a poll was pending)")
     print(f"longest GUI-thread stall: {stream['stall_ms']:.1f} ms (target < 50 ms); "
-          f"99th percentile heartbeat gap {stream['p99_gap_ms']:.1f} ms")
+          f"99th percentile heartbeat gap {stream['p99_gap_ms']:.1f} ms; "
+          f"{stream['over_50']} of {stream['beats']} gaps over 50 ms; "
+          f"{stream['full_draws']} full chart draws, the other updates blitted")
     print(f"metric chart full redraw at {args.points} points: {redraw['draw_ms']:.1f} ms (target < 100 ms); "
           f"live append of one iteration: {redraw['append_ms']:.1f} ms")
     if hasattr(os, "getloadavg"):

@@ -73,15 +73,15 @@ def update_metric_iterations(ax, artists: dict, iterations: Sequence[int], value
 
 def live_limits(iterations: Sequence[int], values: Sequence[float | None]) -> tuple[tuple, tuple] | None:
     """Axis limits with room to grow, so a live chart can add points without a full redraw:
-    x up to the next multiple of a step that is about a quarter of the run so far, y padded."""
+    x to half as far again as the run so far (rounded up), y padded by a sixth of its range."""
     xs, ys = finite_pairs(iterations, values)
     if not xs:
         return None
-    top = max(xs)
-    step = max(10, 10 ** math.floor(math.log10(max(top, 1))) // 2)
+    top = max(max(xs), 10)
+    step = 10 ** math.floor(math.log10(top))
     low, high = min(ys), max(ys)
-    pad = (high - low) * 0.08 or abs(high) * 0.05 or 0.05
-    return (min(xs) - 0.5, (top // step + 2) * step), (low - pad, high + pad)
+    pad = (high - low) / 6 or abs(high) * 0.05 or 0.05
+    return (min(xs) - 0.5, math.ceil(top * 1.5 / step) * step), (low - pad, high + pad)
 
 
 def fits(limits: tuple[tuple, tuple], iterations: Sequence[int], values: Sequence[float | None]) -> bool:
