@@ -42,7 +42,8 @@ def choose_common_metric(frames: dict, requested: str | None, primary: str) -> s
         raise UserInputError("these runs share no metric; compare runs of the same task")
     if requested:
         if requested not in common:
-            raise UserInputError(f"metric {requested!r} is not in every run; choose one of: {', '.join(sorted(common))}")
+            raise UserInputError(f"metric {requested!r} is not in every run; "
+                                 f"choose one of: {', '.join(sorted(common))}")
         return requested
     if primary in common:
         return primary

@@ -34,6 +34,7 @@ class MonitorController(QObject):
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.dock.run_activated.connect(self.open_run)
+        self.dock.compare_requested.connect(self.compare_runs)
         self._add_actions()
 
         tabs = self.tabs
@@ -124,11 +125,15 @@ class MonitorController(QObject):
 
     @Slot()
     def compare_selected(self):
+        return self.compare_runs(self.dock.selected_run_ids())
+
+    @Slot(list)
+    def compare_runs(self, run_ids: list):
         from app.ui.monitor.compare_view import CompareView
 
         if self.backend is None:
             return None
-        view = CompareView(self.backend, self.runner, self.dock.selected_run_ids())
+        view = CompareView(self.backend, self.runner, run_ids)
         self._add_tab(view, "Compare")
         return view
 

@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMenu,
                                QTableView, QVBoxLayout, QWidget)
 
 from app.core import runs as run_states
@@ -31,6 +31,8 @@ class RunsBrowserDock(QDockWidget):
     """The user asked to open this run id."""
     selection_changed = Signal(list)
     """The run ids now selected (for Compare)."""
+    compare_requested = Signal(list)
+    """The user asked to compare these run ids (context menu)."""
 
     def __init__(self, runner, parent=None, interval_ms: int = 3000):
         super().__init__("Runs", parent)
@@ -59,6 +61,8 @@ class RunsBrowserDock(QDockWidget):
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.horizontalHeader().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._on_double_clicked)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.activated.connect(self._on_double_clicked)
         self.view.selectionModel().selectionChanged.connect(
             lambda *_: self.selection_changed.emit(self.selected_run_ids()))
@@ -138,6 +142,16 @@ class RunsBrowserDock(QDockWidget):
     @Slot(str)
     def _on_experiment_changed(self, text: str) -> None:
         self.proxy.set_experiment(None if text == ALL_EXPERIMENTS else text)
+
+    def _show_menu(self, position) -> None:
+        chosen = self.selected_run_ids()
+        if not chosen:
+            return
+        menu = QMenu(self)
+        menu.addAction("Open", lambda: [self.run_activated.emit(r) for r in chosen])
+        compare = menu.addAction(f"Compare {len(chosen)} runs", lambda: self.compare_requested.emit(chosen))
+        compare.setEnabled(len(chosen) >= 2)
+        menu.exec(self.view.viewport().mapToGlobal(position))
 
     def _on_double_clicked(self, index) -> None:
         run_id = index.data(RUN_ID_ROLE)

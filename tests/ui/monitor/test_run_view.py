@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtWidgets import QDialog
 
 from app.core import metrics as metrics_io
 from app.core import runs as rs
@@ -103,3 +104,27 @@ def test_cancel_asks_the_backend(qtbot, backend, runner):
     assert backend.cancelled == ["slow"]
     assert not view.cancel_button.isEnabled()
     view.stop()
+
+
+def test_activating_a_row_opens_the_iteration_details(qtbot, live_view):
+    with qtbot.waitSignal(live_view.run_finished, timeout=10_000):
+        pass
+    panel = live_view.leaderboard
+    with qtbot.waitSignal(panel.iteration_opened, timeout=1000) as blocker:
+        panel.view.activated.emit(panel.proxy.index(panel.best_proxy_row(), 1))
+    iteration = blocker.args[0]
+    dialog = next(w for w in panel.findChildren(QDialog) if w.isVisible())
+    assert dialog.windowTitle().startswith(f"Iteration {iteration.iteration}:")
+    assert {r["name"] for r in dialog.hyperparameters.rows()} == {"n_estimators", "learning_rate"}
+    assert len(dialog.metrics.rows()) == 5
+    dialog.close()
+
+
+def test_headline_says_why_a_run_waits(backend):
+    from app.ui.monitor.status import run_headline
+
+    run = backend.add_run("q", status=rs.QUEUED)
+    run.phase = ""
+    assert "queued: waiting for the compute" in run_headline(run)
+    run.phase = "queued behind run abc"
+    assert "queued behind run abc" in run_headline(run)
