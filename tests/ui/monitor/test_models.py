@@ -1,0 +1,29 @@
+"""The monitor's table models pass Qt's model checks, including while rows are appended."""
+from __future__ import annotations
+
+from app.ui.monitor.leaderboard_model import LeaderboardModel
+from app.ui.monitor.records_model import RecordsTableModel
+from app.ui.monitor.runs_model import RunsTableModel
+
+from .fake_backend import make_iteration
+
+
+def test_leaderboard_model_checks_while_growing(qtmodeltester):
+    model = LeaderboardModel()
+    iterations = [make_iteration("s_automl", n) for n in range(12)]
+    model.set_iterations(iterations[:4], "log_loss")
+    qtmodeltester.check(model)
+    model.set_iterations(iterations, "log_loss")
+    qtmodeltester.check(model)
+    values = [it.metrics["log_loss"] for it in iterations]
+    assert model.iteration_at(model.best_row()).metrics["log_loss"] == min(values)
+
+
+def test_runs_and_records_models_check(qtmodeltester, backend):
+    backend.add_run("r1")
+    runs = RunsTableModel()
+    runs.set_runs(backend.list_runs())
+    qtmodeltester.check(runs)
+    records = RecordsTableModel(["name", "value"])
+    records.set_rows([{"name": "a", "value": 1.5}, {"name": "b", "value": None}])
+    qtmodeltester.check(records)
