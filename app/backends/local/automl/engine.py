@@ -78,7 +78,7 @@ class Step:
         for message in plan.warnings + prepared.notes:
             self.outputs.warning(message)
         self.outputs.status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
-        callbacks = SearchCallbacks(self.state, self.outputs, prepared, Xf, self.pipeline_for, self.stop_requested)
+        callbacks = SearchCallbacks(self, Xf)
         self.callbacks = callbacks
         reason = self._search(callbacks, Xf)
         self.state.search_seconds = time.time() - self.state.started
@@ -138,6 +138,10 @@ class Step:
         step = getattr(trial, "step_name", None) or learners.azure_name(self.state.plan.task, trial.learner).lower()
         return learners.pipeline(transformer, scaler, trial.model, step, self.prepared.classes)
 
+    def write_summary(self) -> None:
+        """summary.json as things stand; rewritten after every iteration so a killed step still has one."""
+        self.outputs.write_summary(summary_dict(self))
+
     def finish(self, reason: str) -> None:
         """Summary, metrics file and the finished event; once, from whichever thread gets here first."""
         with self.outputs.lock:
@@ -150,7 +154,7 @@ class Step:
                     state.search_seconds = time.time() - state.started
                 state.stop_reason = reason
                 self.outputs.write_metrics(state.records)
-                self.outputs.write_summary(summary_dict(self))
+                self.write_summary()
                 if state.trials:
                     self.outputs.write_json(BEST_CONFIGS_FILE, best_configs(self))
             best = state.best if state is not None else None

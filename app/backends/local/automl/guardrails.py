@@ -20,12 +20,14 @@ def guardrails(step) -> list[dict]:
         rails.append(_rail("High cardinality feature detection", PASSED,
                            "Featurization is off; columns were used as given."))
     else:
-        imputed = report["imputed"]
+        imputed, empty = report["imputed"], report["dropped_empty"]
         rails.append(_rail(
-            "Missing feature values imputation", DONE if imputed else PASSED,
-            "Missing values were imputed." if imputed else "No missing feature values were found in the training data.",
+            "Missing feature values imputation", DONE if imputed or empty else PASSED,
+            "Missing values were imputed." if imputed or empty
+            else "No missing feature values were found in the training data.",
             [{"column": col, "missing": info["count"], "imputed_with": info["value"], "how": info["how"]}
-             for col, info in imputed.items()]))
+             for col, info in imputed.items()]
+            + [{"column": col, "missing": "all", "how": "dropped: the column has no values"} for col in empty]))
         dropped, coded = report["dropped_id_like"], report["codes"]
         details = ([{"column": c, "action": "dropped: nearly every value is distinct, like an identifier"} for c in dropped]
                    + [{"column": c, "action": "encoded as frequency-ordered codes (too many values to one-hot)"}

@@ -66,14 +66,16 @@ class SearchState:
 
 
 class SearchCallbacks:
-    def __init__(self, state: SearchState, outputs, prepared, Xf, pipeline_for, stop_requested):
-        self.state = state
-        self.outputs = outputs
-        self.prepared = prepared
+    def __init__(self, step, Xf):
+        """`step` gives state, outputs, prepared data, pipeline_for(trial), stop_requested() and
+        write_summary(); Xf is the featurized training frame FLAML searches on."""
+        self.step = step
+        self.state = step.state
+        self.outputs = step.outputs
+        self.prepared = step.prepared
         self.Xf = Xf
-        self.pipeline_for = pipeline_for          # (trial) -> pickled pipeline for the model file
-        self.stop_requested = stop_requested      # () -> bool, the stop file
-        self.metric = state.plan.metric
+        self.stop_requested = step.stop_requested
+        self.metric = self.state.plan.metric
         self._folds: list = []
         self._last_end = time.time()
 
@@ -139,7 +141,7 @@ class SearchCallbacks:
         if improved:
             if trial.model is None:
                 trial.model = self._refit(trial)
-            self.outputs.write_model(self.pipeline_for(trial))
+            self.outputs.write_model(self.step.pipeline_for(trial))
         algorithm = algorithm or learners.azure_name(state.plan.task, trial.learner)
         preprocessor = learners.PREPROCESSOR if preprocessor is None else preprocessor
         record = IterationRecord(run_id=f"{state.run_id}_{trial.iteration}", iteration=trial.iteration,
@@ -155,6 +157,7 @@ class SearchCallbacks:
             state.trials.append(trial)
             self._forget_predictions()
             self.outputs.write_metrics(state.records)
+            self.step.write_summary()
             self.outputs.event("iteration", run_id=record.run_id, iteration=record.iteration, status=record.status,
                                run_algorithm=algorithm, run_preprocessor=preprocessor,
                                hyperparameters=record.hyperparameters, metrics=record.metrics,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import platform
+import time
 
 
 def package_versions() -> dict[str, str]:
@@ -29,8 +30,8 @@ def summary_dict(step) -> dict:
         "best_metric": best.value if best else None,
         "best_algorithm": state.records[best.iteration].run_algorithm if best else None,
         "model_iteration": state.model_iteration,
-        "stop_reason": state.stop_reason,
-        "search_seconds": state.search_seconds,
+        "stop_reason": state.stop_reason,          # None while the step is still running
+        "search_seconds": state.search_seconds or time.time() - state.started,
         "n_iterations": len(state.records),
         "validation": plan.validation_rule,
         "learners": plan.learners,
