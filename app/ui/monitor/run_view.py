@@ -113,7 +113,7 @@ class RunViewWidget(QWidget):
         self.metric_chart.set_iterations(run.iterations, run.primary_metric, live=not terminal)
         if snapshot.artifacts is not None:
             self.artifact_charts.set_artifacts(self.artifacts, run.task, waiting=not terminal)
-        self.logs.set_logs(snapshot.logs)
+        self.logs.set_logs(snapshot.logs, run.steps)
         self._show_problem("; ".join(snapshot.problems))
         if terminal and not artifacts_due(run, self._artifacts_for):
             self.poller.stop()

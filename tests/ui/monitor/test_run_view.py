@@ -79,6 +79,7 @@ def test_overview_steps_logs_outputs_and_artifact_charts(qtbot, live_view):
     assert not live_view.logs.views, "a hidden Logs tab should not lay out text"
     live_view.tabs.setCurrentIndex(3)
     assert "iteration 11" in live_view.logs.views["automl"].toPlainText()
+    assert "did not run again" in live_view.logs.views["data_prep"].toPlainText()
     assert live_view.artifact_charts.chart_names()[:3] == ["ROC", "Precision-recall", "Calibration"]
     for chart in live_view.artifact_charts.chart_names():
         live_view.artifact_charts.show_chart(chart)
