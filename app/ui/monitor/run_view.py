@@ -99,6 +99,11 @@ class RunViewWidget(QWidget):
 
     @Slot(object)
     def apply_snapshot(self, snapshot: RunSnapshot) -> None:
+        if snapshot.run is None:
+            self.poller.stop()
+            self.headline.setText(f"Run {self.run_id} is not in this workspace.")
+            self._show_problem("; ".join(snapshot.problems))
+            return
         run = self.run = snapshot.run
         if snapshot.artifacts is not None:
             self.artifacts = snapshot.artifacts

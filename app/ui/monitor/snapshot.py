@@ -4,6 +4,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from app.core import runs as rs
+from app.core.errors import NotFoundError
 from app.core.runs import RunRecord
 
 LOG_TAIL_BYTES = 64_000
@@ -11,7 +12,7 @@ LOG_TAIL_BYTES = 64_000
 
 @dataclass
 class RunSnapshot:
-    run: RunRecord
+    run: RunRecord | None                  # None: the run does not exist (see problems)
     logs: dict[str, str] = field(default_factory=dict)
     artifacts: dict | None = None          # None: not fetched this time
     problems: list[str] = field(default_factory=list)
@@ -20,7 +21,10 @@ class RunSnapshot:
 def fetch_run_snapshot(backend, run_id: str, with_artifacts: bool) -> RunSnapshot:
     """The run with its iterations, each step's log tail and, when asked, its chart artifacts.
     Only `get_run` failing fails the poll; a missing log or artifact is reported in `problems`."""
-    run = backend.get_run(run_id)
+    try:
+        run = backend.get_run(run_id)
+    except NotFoundError as exc:
+        return RunSnapshot(None, problems=[str(exc)])
     snapshot = RunSnapshot(run)
     for step in run.steps:
         try:

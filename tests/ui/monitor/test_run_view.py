@@ -129,3 +129,11 @@ def test_headline_says_why_a_run_waits(backend):
     assert "queued: waiting for the compute" in run_headline(run)
     run.phase = "queued behind run abc"
     assert "queued behind run abc" in run_headline(run)
+
+
+def test_an_unknown_run_stops_polling_and_says_so(qtbot, backend, runner):
+    view = RunViewWidget(backend, "nope", runner, interval_ms=20)
+    qtbot.addWidget(view)
+    qtbot.waitUntil(lambda: not view.poller.is_active(), timeout=5000)
+    assert "not in this workspace" in view.headline.text()
+    assert "no run 'nope'" in view.problem.text()

@@ -1,0 +1,1 @@
+"""The Models view: registered models, predict on a file, register an iteration's model, housekeeping."""

@@ -1,0 +1,60 @@
+"""The details of one model version as HTML: lineage, file, inputs, and package versions
+recorded at training next to the installed ones (differences in red)."""
+from __future__ import annotations
+
+from html import escape
+
+from app.backends.local.model_checks import installed_version
+from app.core.runs import ModelVersion
+from app.ui.models.models_table import human_size
+
+MISMATCH = "#c62828"
+
+
+def _row(label: str, value: str) -> str:
+    return f"<tr><td style='color:#666;padding-right:12px'>{escape(label)}</td><td>{value}</td></tr>"
+
+
+def package_rows(recorded: dict) -> tuple[str, int]:
+    """(HTML rows of package | at training | installed, number of mismatches)."""
+    rows, mismatches = [], 0
+    for package, trained in sorted(recorded.items()):
+        if not trained:
+            continue
+        now = installed_version(package)
+        differs = now != trained
+        mismatches += differs
+        style = f" style='color:{MISMATCH};font-weight:bold'" if differs else ""
+        rows.append(f"<tr><td>{escape(package)}</td><td>{escape(trained)}</td>"
+                    f"<td{style}>{escape(now or 'not installed')}</td></tr>")
+    return "".join(rows), mismatches
+
+
+def details_html(m: ModelVersion) -> str:
+    props = m.properties or {}
+    value = "" if m.metric_value is None else f" = {m.metric_value:.4f}"
+    iteration = "" if m.iteration is None else f", iteration {m.iteration}"
+    if props.get("refitted"):
+        iteration += " (refitted on demand)"
+    prep = ("saved parameters are applied to new data before predicting" if props.get("has_dataprep")
+            else "none (predict on data shaped like the training data)")
+    lines = [
+        _row("Task", escape(f"{m.task} · {m.primary_metric}{value}")),
+        _row("Source run", escape(f"{m.run_id or 'unknown'}{iteration}")),
+        _row("Dataset", escape(m.dataset or "unknown")),
+        _row("Data prep", escape(prep)),
+        _row("Label", escape(str(props.get("label_column") or ""))),
+        _row("Features", escape(", ".join(map(str, props.get("feature_columns") or [])))),
+    ]
+    if props.get("class_labels") is not None:
+        lines.append(_row("Classes", escape(", ".join(map(str, props["class_labels"])))))
+    lines.append(_row("File", escape(f"{m.path} · {human_size(m.size_bytes)} · sha256 {m.content_hash[:16]}…")))
+    packages, mismatches = package_rows(props.get("packages") or {})
+    verdict = (f"<p style='color:{MISMATCH}'>{mismatches} package version(s) differ from training: "
+               "predictions may differ or loading may fail.</p>" if mismatches else "")
+    table = ("<table cellspacing=0 cellpadding=2><tr><th align=left>Package</th><th align=left>At training</th>"
+             f"<th align=left>Installed</th></tr>{packages}</table>" if packages else
+             "<p>No package versions were recorded.</p>")
+    return (f"<h3 style='margin:0'>{escape(m.name)}:{m.version}</h3>"
+            f"<table width='100%'><tr><td valign=top width='62%'><table>{''.join(lines)}</table></td>"
+            f"<td valign=top style='padding-left:16px'><b>Trained with</b>{table}{verdict}</td></tr></table>")

@@ -1,0 +1,203 @@
+"""Predict on a file with one model version, in the background with progress and Cancel."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+
+from app.backends.local.predict import predict_file
+from app.core.runs import ModelVersion
+
+DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
+OUTPUT_FILTER = "CSV files (*.csv);;All files (*)"
+WARNING_STYLE = "color: #b26a00;"
+ERROR_STYLE = "color: #c62828;"
+
+
+def default_output(data: str) -> str:
+    path = Path(data)
+    return str(path.with_name(f"{path.stem}_predictions.csv"))
+
+
+class PredictDialog(QDialog):
+    """Choose the input and output files, then Predict; Cancel stops between chunks."""
+
+    predicted = Signal(dict)
+    """The summary of a finished prediction (rows, output, columns, warnings…)."""
+    ended = Signal(str)
+    """'done', 'failed' or 'canceled' when a prediction job has ended."""
+
+    def __init__(self, backend, model: ModelVersion, runner, parent: QWidget | None = None):
+        super().__init__(parent)
+        self.backend, self.model, self.runner = backend, model, runner
+        self.handle = None
+        self.setWindowTitle(f"Predict with {model.name}:{model.version}")
+        self.setMinimumWidth(560)
+
+        self.data_edit = QLineEdit()
+        self.data_edit.setPlaceholderText("CSV or Parquet file with the same columns as the training data")
+        self.data_edit.textChanged.connect(self._inputs_changed)
+        self.output_edit = QLineEdit()
+        self.output_edit.setPlaceholderText("CSV file to write")
+        self.output_edit.textChanged.connect(self._inputs_changed)
+        form = QFormLayout()
+        form.addRow("Data:", self._with_browse(self.data_edit, self._browse_data))
+        form.addRow("Output:", self._with_browse(self.output_edit, self._browse_output))
+
+        if model.properties.get("has_dataprep"):
+            about = ("The data-prep parameters saved with this model are applied to the file first, so give raw "
+                     "data like the training data; the label column may be left out.")
+        else:
+            about = "Give data with the columns the model was trained on; the label column may be left out."
+        classes = model.properties.get("class_labels")
+        columns = "prediction" + (", " + ", ".join(f"probability_{c}" for c in classes) if classes else "")
+        value = "" if model.metric_value is None else f", {model.primary_metric} {model.metric_value:.4f}"
+        self.about = QLabel(f"<b>{model.name}:{model.version}</b> — {model.task}{value}<br>{about}<br>"
+                            f"The output holds the input rows plus <i>{columns}</i>.")
+        self.about.setWordWrap(True)
+
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = QLabel()
+        self.status.setWordWrap(True)
+        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.hide()
+
+        self.buttons = QDialogButtonBox()
+        self.predict_button = self.buttons.addButton("Predict", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.predict_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(self.cancel)
+        self.close_button.clicked.connect(self.reject)
+        self.predict_button.setEnabled(False)
+        self.cancel_button.hide()
+
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.about)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.warnings)
+        layout.addStretch(1)
+        layout.addWidget(self.buttons)
+
+    def _with_browse(self, edit: QLineEdit, slot) -> QWidget:
+        box = QWidget()
+        row = QHBoxLayout(box)
+        row.setContentsMargins(0, 0, 0, 0)
+        row.addWidget(edit, 1)
+        button = QPushButton("Browse…")
+        button.clicked.connect(slot)
+        row.addWidget(button)
+        return box
+
+    @Slot()
+    def _browse_data(self) -> None:
+        path, _ = QFileDialog.getOpenFileName(self, "Data to predict on", self.data_edit.text(), DATA_FILTER)
+        if path:
+            self.set_data(path)
+
+    @Slot()
+    def _browse_output(self) -> None:
+        start = self.output_edit.text() or (default_output(self.data_edit.text()) if self.data_edit.text() else "")
+        path, _ = QFileDialog.getSaveFileName(self, "Write predictions to", start, OUTPUT_FILTER)
+        if path:
+            self.output_edit.setText(path)
+
+    def set_data(self, path: str) -> None:
+        """Choose the input file; the output defaults to <name>_predictions.csv beside it."""
+        self.data_edit.setText(path)
+        if not self.output_edit.text():
+            self.output_edit.setText(default_output(path))
+
+    @Slot()
+    def _inputs_changed(self) -> None:
+        idle = self.handle is None
+        self.predict_button.setEnabled(idle and bool(self.data_edit.text().strip())
+                                       and bool(self.output_edit.text().strip()))
+
+    def is_running(self) -> bool:
+        return self.handle is not None
+
+    @Slot()
+    def start(self) -> None:
+        if self.handle is not None or not self.predict_button.isEnabled():
+            return
+        self._set_running(True)
+        self.status.setStyleSheet("")
+        self.status.setText("Checking the model…")
+        self.warnings.hide()
+        self.progress.setValue(0)
+        self.handle = self.runner.start(
+            predict_file, self.backend, self.model.name, self.model.version, self.data_edit.text().strip(),
+            self.output_edit.text().strip(), on_result=self._done, on_failed=self._failed,
+            on_progress=self._progressed, on_cancelled=self._cancelled, on_finished=self._finished)
+
+    @Slot()
+    def cancel(self) -> None:
+        if self.handle is not None:
+            self.status.setText("Canceling after the current chunk…")
+            self.handle.cancel()
+
+    def _set_running(self, running: bool) -> None:
+        self.progress.setVisible(running or self.progress.value() > 0)
+        self.cancel_button.setVisible(running)
+        self.close_button.setVisible(not running)
+        self.data_edit.setEnabled(not running)
+        self.output_edit.setEnabled(not running)
+        self.predict_button.setEnabled(not running)
+
+    def _progressed(self, fraction, message: str) -> None:
+        if fraction is None:
+            self.progress.setRange(0, 0)
+        else:
+            self.progress.setRange(0, 1000)
+            self.progress.setValue(int(fraction * 1000))
+        if message:
+            self.status.setText(message[0].upper() + message[1:] + "…")
+
+    def _done(self, summary: dict) -> None:
+        self.progress.setRange(0, 1000)
+        self.progress.setValue(1000)
+        prep = " (saved data prep applied)" if summary.get("dataprep") else ""
+        self.status.setText(f"Wrote {summary['rows']:,} rows to {summary['output']}{prep}.")
+        if summary.get("warnings"):
+            self.warnings.setText("Warning: " + "\nWarning: ".join(summary["warnings"]))
+            self.warnings.show()
+        self._outcome = "done"
+        self.predicted.emit(summary)
+
+    def _failed(self, message: str, _details: str) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(message)
+        self.progress.hide()
+        self.progress.setValue(0)
+        self._outcome = "failed"
+
+    def _cancelled(self) -> None:
+        self.status.setText("Canceled; no output file was written.")
+        self.progress.hide()
+        self.progress.setValue(0)
+        self._outcome = "canceled"
+
+    def _finished(self) -> None:
+        self.handle = None
+        self._set_running(False)
+        self._inputs_changed()
+        self.ended.emit(getattr(self, "_outcome", "done"))
+
+    def reject(self) -> None:
+        """Closing while predicting cancels the job and waits for it, so no thread outlives the dialog."""
+        if self.handle is not None:
+            handle = self.handle
+            handle.cancel()
+            handle.wait()
+        super().reject()

@@ -1,0 +1,155 @@
+"""Register any iteration's model as a new model version (refitted on demand, in the background)."""
+from __future__ import annotations
+
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar,
+                               QVBoxLayout, QWidget)
+
+from app.backends.local.iteration_models import default_model_name, register_iteration
+from app.core import runs as rs
+from app.core.runs import RunRecord
+from app.ui.models.predict_dialog import ERROR_STYLE
+
+
+def _runs_with_iterations(backend, sink=None) -> list[RunRecord]:
+    return [r for r in backend.list_runs() if r.step("automl") is not None and rs.is_terminal(r.status)]
+
+
+def _get_run(backend, run_id: str, sink=None) -> RunRecord:
+    return backend.get_run(run_id)
+
+
+def iteration_label(run: RunRecord, iteration) -> str:
+    value = iteration.metrics.get(run.primary_metric)
+    metric = f" · {run.primary_metric} {value:.4f}" if isinstance(value, (int, float)) else ""
+    best = " (best)" if iteration.iteration == run.best_iteration else ""
+    return f"{iteration.iteration} · {iteration.pipeline or iteration.run_algorithm}{metric}{best}"
+
+
+class RegisterIterationDialog(QDialog):
+    """Pick a run and one of its iterations, name the model, Register; Cancel stops a refit."""
+
+    registered = Signal(object)
+    """The ModelVersion just registered."""
+
+    def __init__(self, backend, runner, run_id: str | None = None, iteration: int | None = None,
+                 parent: QWidget | None = None):
+        super().__init__(parent)
+        self.backend, self.runner = backend, runner
+        self.handle = None
+        self.run: RunRecord | None = None
+        self._wanted = (run_id, iteration)
+        self.setWindowTitle("Register an iteration's model")
+        self.setMinimumWidth(520)
+        self.run_combo = QComboBox()
+        self.run_combo.currentIndexChanged.connect(self._run_chosen)
+        self.iteration_combo = QComboBox()
+        self.name_edit = QLineEdit()
+        form = QFormLayout()
+        form.addRow("Run:", self.run_combo)
+        form.addRow("Iteration:", self.iteration_combo)
+        form.addRow("Model name:", self.name_edit)
+        self.about = QLabel("The run keeps only its best model; any other iteration is refitted on the run's "
+                            "training data from its recorded algorithm and hyperparameters.")
+        self.about.setWordWrap(True)
+        self.progress = QProgressBar()
+        self.progress.setRange(0, 1000)
+        self.progress.setTextVisible(False)
+        self.progress.hide()
+        self.status = QLabel("Loading runs…")
+        self.status.setWordWrap(True)
+        self.buttons = QDialogButtonBox()
+        self.register_button = self.buttons.addButton("Register", QDialogButtonBox.ButtonRole.AcceptRole)
+        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
+        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
+        self.register_button.clicked.connect(self.start)
+        self.cancel_button.clicked.connect(lambda: self.handle and self.handle.cancel())
+        self.close_button.clicked.connect(self.reject)
+        self.cancel_button.hide()
+        self.register_button.setEnabled(False)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.about)
+        layout.addLayout(form)
+        layout.addWidget(self.progress)
+        layout.addWidget(self.status)
+        layout.addWidget(self.buttons)
+        self.runner.start(_runs_with_iterations, backend, on_result=self._runs_loaded, on_failed=self._failed)
+
+    def _runs_loaded(self, listed: list[RunRecord]) -> None:
+        self.run_combo.blockSignals(True)
+        for run in listed:
+            self.run_combo.addItem(f"{run.experiment} · {run.run_id[:8]} · {run.status}", run.run_id)
+        self.run_combo.blockSignals(False)
+        if not listed:
+            self.status.setText("No finished run with AutoML iterations in this workspace.")
+            return
+        wanted = self.run_combo.findData(self._wanted[0]) if self._wanted[0] else 0
+        self.run_combo.setCurrentIndex(max(wanted, 0))
+        self._run_chosen()
+
+    @Slot()
+    def _run_chosen(self) -> None:
+        run_id = self.run_combo.currentData()
+        if run_id:
+            self.status.setText("Loading iterations…")
+            self.register_button.setEnabled(False)
+            self.runner.start(_get_run, self.backend, run_id, on_result=self._run_loaded, on_failed=self._failed)
+
+    def _run_loaded(self, run: RunRecord) -> None:
+        if run.run_id != self.run_combo.currentData():
+            return
+        self.run = run
+        self.iteration_combo.clear()
+        for it in run.iterations:
+            if it.status == rs.COMPLETED:
+                self.iteration_combo.addItem(iteration_label(run, it), it.iteration)
+        want = self._wanted[1] if self._wanted[0] == run.run_id and self._wanted[1] is not None else run.best_iteration
+        self.iteration_combo.setCurrentIndex(max(self.iteration_combo.findData(want), 0))
+        if not self.name_edit.isModified():
+            self.name_edit.setText(default_model_name(run))
+        self.status.setText("" if self.iteration_combo.count() else "This run has no completed iteration.")
+        self.register_button.setEnabled(self.iteration_combo.count() > 0)
+
+    @Slot()
+    def start(self) -> None:
+        if self.run is None or self.handle is not None:
+            return
+        self.status.setStyleSheet("")
+        self._running(True)
+        self.handle = self.runner.start(
+            register_iteration, self.backend, self.run.run_id, self.iteration_combo.currentData(),
+            self.name_edit.text().strip(), on_result=self._registered, on_failed=self._failed,
+            on_progress=self._progressed, on_cancelled=lambda: self.status.setText("Canceled; nothing registered."),
+            on_finished=self._finished)
+
+    def _running(self, running: bool) -> None:
+        for widget in (self.run_combo, self.iteration_combo, self.name_edit, self.register_button):
+            widget.setEnabled(not running)
+        self.progress.setVisible(running)
+        self.cancel_button.setVisible(running)
+        self.close_button.setVisible(not running)
+
+    def _progressed(self, fraction, message: str) -> None:
+        if fraction is not None:
+            self.progress.setValue(int(fraction * 1000))
+        self.status.setText(message)
+
+    def _registered(self, model) -> None:
+        self.status.setText(f"Registered {model.name}:{model.version}.")
+        self.registered.emit(model)
+
+    def _failed(self, message: str, _details: str) -> None:
+        self.status.setStyleSheet(ERROR_STYLE)
+        self.status.setText(message)
+
+    def _finished(self) -> None:
+        self.handle = None
+        self._running(False)
+        self.progress.hide()
+
+    def reject(self) -> None:
+        if self.handle is not None:
+            handle = self.handle
+            handle.cancel()
+            handle.wait()
+        super().reject()

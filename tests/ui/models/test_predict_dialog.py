@@ -1,0 +1,72 @@
+"""The Predict dialog: runs in the background, shows progress, can be canceled, reports failures."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app.ui.models.predict_dialog import PredictDialog, default_output
+
+MODEL = "TitanicSurvivalInitial"
+
+
+@pytest.fixture
+def make_dialog(qtbot, runner, backend):  # noqa: F811
+    def make():
+        dialog = PredictDialog(backend, backend.get_model(MODEL, 1), runner)
+        qtbot.addWidget(dialog)
+        dialog.show()
+        return dialog
+    return make
+
+
+def test_predicts_in_the_background_and_reports_the_result(qtbot, make_dialog, raw_csv):
+    dialog = make_dialog()
+    assert not dialog.predict_button.isEnabled()
+    assert "probability_0, probability_1" in dialog.about.text() and "label column may be left out" in dialog.about.text()
+    dialog.set_data(str(raw_csv))
+    assert dialog.output_edit.text() == default_output(str(raw_csv)) == str(raw_csv.with_name("raw_predictions.csv"))
+    assert dialog.predict_button.isEnabled()
+    with qtbot.waitSignal(dialog.predicted, timeout=20_000) as done:
+        dialog.start()
+        assert dialog.cancel_button.isVisible() and not dialog.close_button.isVisible()
+        assert not dialog.data_edit.isEnabled()
+    qtbot.waitUntil(lambda: not dialog.is_running(), timeout=5000)
+    assert done.args[0]["rows"] == 891
+    assert len(pd.read_csv(dialog.output_edit.text())) == 891
+    assert dialog.progress.value() == 1000 and "Wrote 891 rows" in dialog.status.text()
+    assert dialog.close_button.isVisible() and not dialog.cancel_button.isVisible()
+    assert dialog.warnings.isHidden()
+
+
+def test_cancel_stops_and_writes_nothing(qtbot, make_dialog, raw_csv):
+    dialog = make_dialog()
+    dialog.set_data(str(raw_csv))
+    with qtbot.waitSignal(dialog.ended, timeout=20_000) as ended:
+        dialog.start()
+        dialog.cancel()
+    assert ended.args == ["canceled"]
+    assert "no output file was written" in dialog.status.text()
+    assert sorted(p.name for p in raw_csv.parent.iterdir()) == ["raw.csv", "ws"]
+    assert dialog.predict_button.isEnabled()
+
+
+def test_a_failure_is_shown_in_the_dialog(qtbot, make_dialog, raw_csv, backend):  # noqa: F811
+    with open(backend.get_model(MODEL, 1).path, "ab") as fh:
+        fh.write(b"x")
+    dialog = make_dialog()
+    dialog.set_data(str(raw_csv))
+    with qtbot.waitSignal(dialog.ended, timeout=20_000) as ended:
+        dialog.start()
+    assert ended.args == ["failed"]
+    assert "changed after registration" in dialog.status.text() and "c62828" in dialog.status.styleSheet()
+    assert not dialog.progress.isVisible()
+
+
+def test_closing_while_predicting_cancels_and_joins(qtbot, make_dialog, raw_csv):
+    dialog = make_dialog()
+    dialog.set_data(str(raw_csv))
+    dialog.start()
+    handle = dialog.handle
+    dialog.reject()
+    assert not handle.is_running()
+    assert not raw_csv.with_name("raw_predictions.csv.partial").exists()
