@@ -3,17 +3,16 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
-                               QProgressBar, QPushButton, QVBoxLayout, QWidget)
+from PySide6.QtCore import Signal, Slot
+from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
 
 from app.backends.local.predict import predict_file
 from app.core.runs import ModelVersion
+from app.ui.models.job_dialog import JobDialog
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
 OUTPUT_FILTER = "CSV files (*.csv);;All files (*)"
 WARNING_STYLE = "color: #b26a00;"
-ERROR_STYLE = "color: #c62828;"
 
 
 def default_output(data: str) -> str:
@@ -21,7 +20,18 @@ def default_output(data: str) -> str:
     return str(path.with_name(f"{path.stem}_predictions.csv"))
 
 
-class PredictDialog(QDialog):
+def _with_browse(edit: QLineEdit, slot) -> QWidget:
+    box = QWidget()
+    row = QHBoxLayout(box)
+    row.setContentsMargins(0, 0, 0, 0)
+    row.addWidget(edit, 1)
+    button = QPushButton("Browse…")
+    button.clicked.connect(slot)
+    row.addWidget(button)
+    return box
+
+
+class PredictDialog(JobDialog):
     """Choose the input and output files, then Predict; Cancel stops between chunks."""
 
     predicted = Signal(dict)
@@ -30,9 +40,10 @@ class PredictDialog(QDialog):
     """'done', 'failed' or 'canceled' when a prediction job has ended."""
 
     def __init__(self, backend, model: ModelVersion, runner, parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Predict", parent)
         self.backend, self.model, self.runner = backend, model, runner
-        self.handle = None
+        self._outcome = "done"
+        self.predict_button = self.action_button
         self.setWindowTitle(f"Predict with {model.name}:{model.version}")
         self.setMinimumWidth(560)
 
@@ -42,9 +53,11 @@ class PredictDialog(QDialog):
         self.output_edit = QLineEdit()
         self.output_edit.setPlaceholderText("CSV file to write")
         self.output_edit.textChanged.connect(self._inputs_changed)
+        self.inputs = (_with_browse(self.data_edit, self._browse_data),
+                       _with_browse(self.output_edit, self._browse_output))
         form = QFormLayout()
-        form.addRow("Data:", self._with_browse(self.data_edit, self._browse_data))
-        form.addRow("Output:", self._with_browse(self.output_edit, self._browse_output))
+        form.addRow("Data:", self.inputs[0])
+        form.addRow("Output:", self.inputs[1])
 
         if model.properties.get("has_dataprep"):
             about = ("The data-prep parameters saved with this model are applied to the file first, so give raw "
@@ -57,28 +70,10 @@ class PredictDialog(QDialog):
         self.about = QLabel(f"<b>{model.name}:{model.version}</b> — {model.task}{value}<br>{about}<br>"
                             f"The output holds the input rows plus <i>{columns}</i>.")
         self.about.setWordWrap(True)
-
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.status = QLabel()
-        self.status.setWordWrap(True)
-        self.status.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.warnings = QLabel()
         self.warnings.setWordWrap(True)
         self.warnings.setStyleSheet(WARNING_STYLE)
         self.warnings.hide()
-
-        self.buttons = QDialogButtonBox()
-        self.predict_button = self.buttons.addButton("Predict", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.predict_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(self.cancel)
-        self.close_button.clicked.connect(self.reject)
-        self.predict_button.setEnabled(False)
-        self.cancel_button.hide()
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.about)
@@ -88,16 +83,6 @@ class PredictDialog(QDialog):
         layout.addWidget(self.warnings)
         layout.addStretch(1)
         layout.addWidget(self.buttons)
-
-    def _with_browse(self, edit: QLineEdit, slot) -> QWidget:
-        box = QWidget()
-        row = QHBoxLayout(box)
-        row.setContentsMargins(0, 0, 0, 0)
-        row.addWidget(edit, 1)
-        button = QPushButton("Browse…")
-        button.clicked.connect(slot)
-        row.addWidget(button)
-        return box
 
     @Slot()
     def _browse_data(self) -> None:
@@ -120,49 +105,26 @@ class PredictDialog(QDialog):
 
     @Slot()
     def _inputs_changed(self) -> None:
-        idle = self.handle is None
-        self.predict_button.setEnabled(idle and bool(self.data_edit.text().strip())
+        self.predict_button.setEnabled(self.handle is None and bool(self.data_edit.text().strip())
                                        and bool(self.output_edit.text().strip()))
-
-    def is_running(self) -> bool:
-        return self.handle is not None
 
     @Slot()
     def start(self) -> None:
         if self.handle is not None or not self.predict_button.isEnabled():
             return
-        self._set_running(True)
-        self.status.setStyleSheet("")
+        self.set_running(True, self.inputs)
         self.status.setText("Checking the model…")
         self.warnings.hide()
-        self.progress.setValue(0)
         self.handle = self.runner.start(
             predict_file, self.backend, self.model.name, self.model.version, self.data_edit.text().strip(),
             self.output_edit.text().strip(), on_result=self._done, on_failed=self._failed,
-            on_progress=self._progressed, on_cancelled=self._cancelled, on_finished=self._finished)
+            on_progress=self.show_progress, on_cancelled=self._cancelled, on_finished=self._finished)
 
     @Slot()
     def cancel(self) -> None:
         if self.handle is not None:
             self.status.setText("Canceling after the current chunk…")
-            self.handle.cancel()
-
-    def _set_running(self, running: bool) -> None:
-        self.progress.setVisible(running or self.progress.value() > 0)
-        self.cancel_button.setVisible(running)
-        self.close_button.setVisible(not running)
-        self.data_edit.setEnabled(not running)
-        self.output_edit.setEnabled(not running)
-        self.predict_button.setEnabled(not running)
-
-    def _progressed(self, fraction, message: str) -> None:
-        if fraction is None:
-            self.progress.setRange(0, 0)
-        else:
-            self.progress.setRange(0, 1000)
-            self.progress.setValue(int(fraction * 1000))
-        if message:
-            self.status.setText(message[0].upper() + message[1:] + "…")
+        super().cancel()
 
     def _done(self, summary: dict) -> None:
         self.progress.setRange(0, 1000)
@@ -176,28 +138,16 @@ class PredictDialog(QDialog):
         self.predicted.emit(summary)
 
     def _failed(self, message: str, _details: str) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(message)
-        self.progress.hide()
-        self.progress.setValue(0)
+        self.show_error(message)
         self._outcome = "failed"
 
     def _cancelled(self) -> None:
         self.status.setText("Canceled; no output file was written.")
         self.progress.hide()
-        self.progress.setValue(0)
         self._outcome = "canceled"
 
     def _finished(self) -> None:
         self.handle = None
-        self._set_running(False)
+        self.set_running(False, self.inputs)
         self._inputs_changed()
-        self.ended.emit(getattr(self, "_outcome", "done"))
-
-    def reject(self) -> None:
-        """Closing while predicting cancels the job and waits for it, so no thread outlives the dialog."""
-        if self.handle is not None:
-            handle = self.handle
-            handle.cancel()
-            handle.wait()
-        super().reject()
+        self.ended.emit(self._outcome)

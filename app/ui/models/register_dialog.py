@@ -2,13 +2,12 @@
 from __future__ import annotations
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QLabel, QLineEdit, QProgressBar,
-                               QVBoxLayout, QWidget)
+from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
 from app.backends.local.iteration_models import default_model_name, register_iteration
 from app.core import runs as rs
 from app.core.runs import RunRecord
-from app.ui.models.predict_dialog import ERROR_STYLE
+from app.ui.models.job_dialog import JobDialog
 
 
 def _runs_with_iterations(backend, sink=None) -> list[RunRecord]:
@@ -26,7 +25,7 @@ def iteration_label(run: RunRecord, iteration) -> str:
     return f"{iteration.iteration} · {iteration.pipeline or iteration.run_algorithm}{metric}{best}"
 
 
-class RegisterIterationDialog(QDialog):
+class RegisterIterationDialog(JobDialog):
     """Pick a run and one of its iterations, name the model, Register; Cancel stops a refit."""
 
     registered = Signal(object)
@@ -34,9 +33,9 @@ class RegisterIterationDialog(QDialog):
 
     def __init__(self, backend, runner, run_id: str | None = None, iteration: int | None = None,
                  parent: QWidget | None = None):
-        super().__init__(parent)
+        super().__init__("Register", parent)
         self.backend, self.runner = backend, runner
-        self.handle = None
+        self.register_button = self.action_button
         self.run: RunRecord | None = None
         self._wanted = (run_id, iteration)
         self.setWindowTitle("Register an iteration's model")
@@ -45,30 +44,17 @@ class RegisterIterationDialog(QDialog):
         self.run_combo.currentIndexChanged.connect(self._run_chosen)
         self.iteration_combo = QComboBox()
         self.name_edit = QLineEdit()
+        self.inputs = (self.run_combo, self.iteration_combo, self.name_edit)
         form = QFormLayout()
         form.addRow("Run:", self.run_combo)
         form.addRow("Iteration:", self.iteration_combo)
         form.addRow("Model name:", self.name_edit)
-        self.about = QLabel("The run keeps only its best model; any other iteration is refitted on the run's "
-                            "training data from its recorded algorithm and hyperparameters.")
-        self.about.setWordWrap(True)
-        self.progress = QProgressBar()
-        self.progress.setRange(0, 1000)
-        self.progress.setTextVisible(False)
-        self.progress.hide()
-        self.status = QLabel("Loading runs…")
-        self.status.setWordWrap(True)
-        self.buttons = QDialogButtonBox()
-        self.register_button = self.buttons.addButton("Register", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.cancel_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Cancel)
-        self.close_button = self.buttons.addButton(QDialogButtonBox.StandardButton.Close)
-        self.register_button.clicked.connect(self.start)
-        self.cancel_button.clicked.connect(lambda: self.handle and self.handle.cancel())
-        self.close_button.clicked.connect(self.reject)
-        self.cancel_button.hide()
-        self.register_button.setEnabled(False)
+        about = QLabel("The run keeps only its best model; any other iteration is refitted on the run's "
+                       "training data from its recorded algorithm and hyperparameters.")
+        about.setWordWrap(True)
+        self.status.setText("Loading runs…")
         layout = QVBoxLayout(self)
-        layout.addWidget(self.about)
+        layout.addWidget(about)
         layout.addLayout(form)
         layout.addWidget(self.progress)
         layout.addWidget(self.status)
@@ -114,42 +100,21 @@ class RegisterIterationDialog(QDialog):
     def start(self) -> None:
         if self.run is None or self.handle is not None:
             return
-        self.status.setStyleSheet("")
-        self._running(True)
+        self.set_running(True, self.inputs)
         self.handle = self.runner.start(
             register_iteration, self.backend, self.run.run_id, self.iteration_combo.currentData(),
             self.name_edit.text().strip(), on_result=self._registered, on_failed=self._failed,
-            on_progress=self._progressed, on_cancelled=lambda: self.status.setText("Canceled; nothing registered."),
+            on_progress=self.show_progress, on_cancelled=lambda: self.status.setText("Canceled; nothing registered."),
             on_finished=self._finished)
-
-    def _running(self, running: bool) -> None:
-        for widget in (self.run_combo, self.iteration_combo, self.name_edit, self.register_button):
-            widget.setEnabled(not running)
-        self.progress.setVisible(running)
-        self.cancel_button.setVisible(running)
-        self.close_button.setVisible(not running)
-
-    def _progressed(self, fraction, message: str) -> None:
-        if fraction is not None:
-            self.progress.setValue(int(fraction * 1000))
-        self.status.setText(message)
 
     def _registered(self, model) -> None:
         self.status.setText(f"Registered {model.name}:{model.version}.")
         self.registered.emit(model)
 
     def _failed(self, message: str, _details: str) -> None:
-        self.status.setStyleSheet(ERROR_STYLE)
-        self.status.setText(message)
+        self.show_error(message)
 
     def _finished(self) -> None:
         self.handle = None
-        self._running(False)
+        self.set_running(False, self.inputs)
         self.progress.hide()
-
-    def reject(self) -> None:
-        if self.handle is not None:
-            handle = self.handle
-            handle.cancel()
-            handle.wait()
-        super().reject()

@@ -1,4 +1,4 @@
-"""Models-view fixtures: a private copy of the session's finished-run workspace and a joined runner."""
+"""Models-view fixtures: a private copy of the session's finished-run workspace, a raw Titanic file."""
 from __future__ import annotations
 
 import pandas as pd
@@ -6,16 +6,7 @@ import pytest
 
 from app import locator
 from tests.backends.local.model_fixtures import backend, shared  # noqa: F401 - fixtures
-
-
-@pytest.fixture
-def runner(qtbot):
-    from app.ui.workers import JobRunner
-
-    runner = JobRunner()
-    yield runner
-    runner.shutdown()
-    qtbot.waitUntil(lambda: runner.running() == 0, timeout=5000)
+from tests.ui.monitor.conftest import runner  # noqa: F401 - the joined JobRunner
 
 
 @pytest.fixture
