@@ -1,13 +1,13 @@
 """The runs browser dock: experiments → runs, filtered by experiment and status, polled live."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QItemSelectionModel, QModelIndex, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxLayout, QHeaderView, QLabel, QMenu,
-                               QTableView, QVBoxLayout, QWidget)
+                               QTreeView, QVBoxLayout, QWidget)
 
 from app.core import runs as run_states
 from app.ui.monitor.poller import PollWorker
-from app.ui.monitor.runs_model import COLUMNS, RUN_ID_ROLE, RunsFilterProxy, RunsTableModel
+from app.ui.monitor.runs_model import COLUMNS, EXPERIMENT_ROLE, RUN_ID_ROLE, RunsFilterProxy, RunsTreeModel
 
 ALL_EXPERIMENTS = "All experiments"
 STATUS_FILTERS = {
@@ -38,7 +38,8 @@ class RunsBrowserDock(QDockWidget):
         super().__init__("Runs", parent)
         self.setObjectName("RunsBrowserDock")
         self._backend = None
-        self.model = RunsTableModel(self)
+        self.model = RunsTreeModel(self)
+        self._collapsed: set[str] = set()
         self.proxy = RunsFilterProxy(self)
         self.proxy.setSourceModel(self.model)
 
@@ -47,19 +48,21 @@ class RunsBrowserDock(QDockWidget):
         self.experiment_combo.currentTextChanged.connect(self._on_experiment_changed)
         self.status_combo = QComboBox()
         self.status_combo.addItems(list(STATUS_FILTERS))
-        self.status_combo.currentTextChanged.connect(
-            lambda text: self.proxy.set_statuses(STATUS_FILTERS.get(text)))
+        self.status_combo.currentTextChanged.connect(self._on_status_changed)
 
-        self.view = QTableView()
+        self.view = QTreeView()
         self.view.setModel(self.proxy)
+        self.view.setUniformRowHeights(True)
+        self.view.setAlternatingRowColors(True)
+        self.view.collapsed.connect(lambda index: self._collapsed.add(index.data(EXPERIMENT_ROLE)))
+        self.view.expanded.connect(lambda index: self._collapsed.discard(index.data(EXPERIMENT_ROLE)))
         self.view.setSortingEnabled(True)
         self.view.sortByColumn(COLUMNS.index("Started"), Qt.SortOrder.DescendingOrder)
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.verticalHeader().hide()
-        self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.header().setStretchLastSection(True)
         self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
@@ -100,29 +103,36 @@ class RunsBrowserDock(QDockWidget):
             self.poller.poll_now()
 
     def selected_run_ids(self) -> list[str]:
-        rows = {index.row() for index in self.view.selectionModel().selectedRows()}
-        return [self.proxy.index(row, 0).data(RUN_ID_ROLE) for row in sorted(rows)]
+        chosen = {index.data(RUN_ID_ROLE) for index in self.view.selectionModel().selectedRows()}
+        return [run_id for run_id in self.proxy.run_ids() if run_id in chosen]
 
     @Slot(object)
     def _on_polled(self, value) -> None:
         experiments, listed = value
         selected = set(self.selected_run_ids())
-        self.model.set_runs(listed)
+        self.model.set_runs(listed, experiments)
         self._set_experiments(experiments)
+        self._restore_expansion()
         self._reselect(selected)
         active = sum(1 for r in listed if r.status in run_states.ACTIVE)
         self.message.setText(f"{len(listed)} runs, {active} active" if listed else
                              "No runs yet: submit a pipeline to see it here.")
 
-    def _reselect(self, run_ids: set[str]) -> None:
-        if not run_ids:
-            return
-        from PySide6.QtCore import QItemSelectionModel
-        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    def _restore_expansion(self) -> None:
+        """A refresh resets the model; experiments stay as the user left them (expanded by default)."""
         for row in range(self.proxy.rowCount()):
             index = self.proxy.index(row, 0)
-            if index.data(RUN_ID_ROLE) in run_ids:
-                self.view.selectionModel().select(index, flags)
+            self.view.setFirstColumnSpanned(row, QModelIndex(), True)
+            self.view.setExpanded(index, index.data(EXPERIMENT_ROLE) not in self._collapsed)
+
+    def _reselect(self, run_ids: set[str]) -> None:
+        flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+        for row in range(self.proxy.rowCount()):
+            parent = self.proxy.index(row, 0)
+            for child in range(self.proxy.rowCount(parent)):
+                index = self.proxy.index(child, 0, parent)
+                if index.data(RUN_ID_ROLE) in run_ids:
+                    self.view.selectionModel().select(index, flags)
 
     def _set_experiments(self, experiments: list[str]) -> None:
         current = self.experiment_combo.currentText()
@@ -140,8 +150,14 @@ class RunsBrowserDock(QDockWidget):
         self.message.setText(f"Could not list runs: {message}")
 
     @Slot(str)
+    def _on_status_changed(self, text: str) -> None:
+        self.proxy.set_statuses(STATUS_FILTERS.get(text))
+        self._restore_expansion()
+
+    @Slot(str)
     def _on_experiment_changed(self, text: str) -> None:
         self.proxy.set_experiment(None if text == ALL_EXPERIMENTS else text)
+        self._restore_expansion()
 
     def _show_menu(self, position) -> None:
         chosen = self.selected_run_ids()

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QMainWindow, QTabBar, QTabWidget
 from app.core import runs as rs
 from app.ui.monitor.integration import install_monitor
 from app.ui.monitor.run_view import RunViewWidget
-from app.ui.monitor.runs_model import RUN_ID_ROLE
+from app.ui.monitor.runs_model import EXPERIMENT_ROLE, RUN_ID_ROLE
 
 
 class MiniWindow(QMainWindow):
@@ -41,11 +41,15 @@ def test_runs_dock_lists_runs_and_filters_by_experiment_and_status(qtbot, window
     window.backend = backend
     window.workspace_changed.emit(backend)
     dock = window.monitor.dock
-    qtbot.waitUntil(lambda: dock.proxy.rowCount() == 3, timeout=5000)
+    qtbot.waitUntil(lambda: len(dock.proxy.run_ids()) == 3, timeout=5000)
+    assert [dock.proxy.index(r, 0).data(EXPERIMENT_ROLE) for r in range(dock.proxy.rowCount())] == ["houses", "titanic"]
+    assert dock.view.isExpanded(dock.proxy.index(1, 0))
     dock.experiment_combo.setCurrentText("titanic")
-    assert dock.proxy.rowCount() == 2
+    assert sorted(dock.proxy.run_ids()) == ["a1", "a2"]
     dock.status_combo.setCurrentText("Failed")
-    assert [dock.proxy.index(r, 0).data(RUN_ID_ROLE) for r in range(dock.proxy.rowCount())] == ["a2"]
+    assert dock.proxy.run_ids() == ["a2"]
+    dock.experiment_combo.setCurrentText("houses")
+    assert dock.proxy.rowCount() == 0, "an experiment with no run of that status is hidden"
 
 
 def test_run_submitted_opens_a_live_run_view_tab_once(qtbot, window, backend):
@@ -97,3 +101,28 @@ def test_tab_close_button_closes_a_run_view(qtbot, window, backend):
     button = tabs.tabBar().tabButton(tabs.indexOf(view), QTabBar.ButtonPosition.RightSide)
     button.click()
     assert tabs.count() == 0
+
+
+def test_compare_the_runs_selected_in_the_dock(qtbot, window, backend):
+    from PySide6.QtCore import QItemSelectionModel
+
+    from app.ui.monitor.compare_view import CompareView
+
+    for run_id in ("r1", "r2", "r3"):
+        backend.add_run(run_id)
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    dock = window.monitor.dock
+    qtbot.waitUntil(lambda: len(dock.proxy.run_ids()) == 3, timeout=5000)
+    parent = dock.proxy.index(0, 0)
+    flags = QItemSelectionModel.SelectionFlag.Select | QItemSelectionModel.SelectionFlag.Rows
+    for row in range(dock.proxy.rowCount(parent)):
+        index = dock.proxy.index(row, 0, parent)
+        if index.data(RUN_ID_ROLE) in ("r1", "r3"):
+            dock.view.selectionModel().select(index, flags)
+    assert sorted(dock.selected_run_ids()) == ["r1", "r3"]
+    view = window.monitor.compare_selected()
+    assert isinstance(window.central_tabs.currentWidget(), CompareView)
+    with qtbot.waitSignal(view.compared, timeout=5000):
+        pass
+    assert sorted(view.chosen_runs()) == ["r1", "r3"]

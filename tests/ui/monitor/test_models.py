@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from app.ui.monitor.leaderboard_model import LeaderboardModel
 from app.ui.monitor.records_model import RecordsTableModel
-from app.ui.monitor.runs_model import RunsTableModel
+from app.ui.monitor.runs_model import RunsTreeModel
 
 from .fake_backend import make_iteration
 
@@ -21,9 +21,11 @@ def test_leaderboard_model_checks_while_growing(qtmodeltester):
 
 def test_runs_and_records_models_check(qtmodeltester, backend):
     backend.add_run("r1")
-    runs = RunsTableModel()
-    runs.set_runs(backend.list_runs())
+    backend.add_run("r2", experiment="houses")
+    runs = RunsTreeModel()
+    runs.set_runs(backend.list_runs(), ["empty experiment"])
     qtmodeltester.check(runs)
+    assert runs.rowCount() == 3 and runs.rowCount(runs.index(1, 0)) == 1
     records = RecordsTableModel(["name", "value"])
     records.set_rows([{"name": "a", "value": 1.5}, {"name": "b", "value": None}])
     qtmodeltester.check(records)
