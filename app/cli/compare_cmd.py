@@ -29,6 +29,8 @@ def load_frames(args, refs: list[str]) -> tuple[dict, str]:
     frames, primary = {}, ""
     for ref in refs:
         frame, run_primary, label = load_run_frame(args, ref)
+        if label in frames:            # two files of the same name: tell them apart by path
+            label = ref
         if label in frames:
             raise UserInputError(f"{label} is given twice; compare different runs")
         frames[label] = frame
@@ -61,15 +63,16 @@ def run_compare(args) -> int:
         except OSError as exc:
             raise UserInputError(f"cannot write {args.csv}: {exc.strerror}; choose a writable path") from None
         print(f"wrote {args.csv}")
+    shown = dict(zip(run_tables.short_labels(list(frames)), frames.values()))
     if args.plot:
-        plot_curves(frames, metric, args.plot)
+        plot_curves(shown, metric, args.plot)
     if args.json:
         print_json({"metric": metric, "baseline": baseline,
                     "best": {label: run_tables.best_summary(f, metric) for label, f in frames.items()},
                     "table": {name: {col: _clean(v) for col, v in row.items()}
                               for name, row in table.to_dict(orient="index").items()}})
     elif not (args.csv or args.plot):
-        print(format_compare(frames, table, metric))
+        print(format_compare(shown, run_tables.compare_table(shown, metric, next(iter(shown))), metric))
     return 0
 
 

@@ -101,6 +101,16 @@ def best_summary(frame: "pd.DataFrame", metric: str) -> dict:
                         if row[m] is not None and not (isinstance(row[m], float) and math.isnan(row[m]))}}
 
 
+def short_labels(labels: list[str], minimum: int = 8) -> list[str]:
+    """The shortest prefixes (at least `minimum` characters) that still tell the labels apart,
+    so run ids (UUIDs) fit in table headers and legends."""
+    for n in range(minimum, max(map(len, labels), default=0) + 1):
+        cut = [label[:n] for label in labels]
+        if len(set(cut)) == len(labels):
+            return cut
+    return list(labels)
+
+
 def compare_table(frames: dict[str, "pd.DataFrame"], metric: str, baseline: str) -> "pd.DataFrame":
     """Rows = metrics (`metric` first); per run the value of its best iteration (chosen by
     `metric`); then `<run> - <baseline>` difference columns for every other run."""

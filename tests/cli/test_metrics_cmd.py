@@ -117,3 +117,11 @@ def test_compare_prints_a_table(stub_workspace, capsys):
 def test_compare_needs_two_runs(stub_workspace, capsys):
     assert main(["compare", "A"]) == 2
     assert "at least two runs" in capsys.readouterr().err
+
+
+def test_short_labels_keep_runs_apart():
+    from app.core.run_tables import short_labels
+
+    assert short_labels(["f892a000-a1bb", "752a63a7-8116"]) == ["f892a000", "752a63a7"]
+    assert short_labels(["abcdefgh-1", "abcdefgh-2"]) == ["abcdefgh-1", "abcdefgh-2"]
+    assert short_labels(["runA", "runB"]) == ["runA", "runB"]

@@ -165,6 +165,8 @@ class CompareView(QWidget):
             self.canvas.redraw()
             return
         self.message.setText(f"{len(frames)} runs; differences are to {baseline}.")
+        short = dict(zip(frames, run_tables.short_labels(list(frames))))
+        frames, baseline = {short[k]: f for k, f in frames.items()}, short[baseline]
         curves = {label: (list(f["iteration"]), metrics_io.best_so_far(run_tables.metric_values(f, metric), metric))
                   for label, f in frames.items()}
         plotting.plot_best_so_far_curves(curves_ax, curves, metric)
