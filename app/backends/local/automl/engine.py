@@ -77,11 +77,11 @@ class Step:
         self.featurizer = (transformer, scaler)
         for message in plan.warnings + prepared.notes:
             self.outputs.warning(message)
+        self.state.search_started = time.time()
         self.outputs.status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
         callbacks = SearchCallbacks(self, Xf)
         self.callbacks = callbacks
         reason = self._search(callbacks, Xf)
-        self.state.search_seconds = time.time() - self.state.started
         if reason == "canceled":
             self.finish(reason)
             return
@@ -90,6 +90,7 @@ class Step:
 
             self.outputs.status("ensembling", f"building {' and '.join(plan.ensembles)}")
             run_ensembles(self, plan.ensembles)
+        self.state.search_seconds = time.time() - self.state.search_started   # every iteration, ensembles included
         self.outputs.status("finalizing", "writing charts, guardrails and the summary")
         if self.state.best is not None:
             from app.backends.local.automl.report import write_reports
@@ -151,7 +152,7 @@ class Step:
             state = self.state
             if state is not None:
                 if not state.search_seconds:
-                    state.search_seconds = time.time() - state.started
+                    state.search_seconds = time.time() - state.search_started
                 state.stop_reason = reason
                 self.outputs.write_metrics(state.records)
                 self.write_summary()

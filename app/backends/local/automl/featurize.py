@@ -1,6 +1,7 @@
 """Featurization: fit the data transformer and scaler on the training rows."""
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 from sklearn.preprocessing import StandardScaler
 
@@ -19,6 +20,10 @@ def fit_featurizer(X: pd.DataFrame, featurization: str):
         if gaps:
             raise UserInputError(f"featurization is 'off' but columns {', '.join(gaps)} have missing values; "
                                  "fill them in data prep or set featurization: auto")
+        infinite = [str(c) for c in X.columns if np.isinf(X[c].to_numpy(dtype=float)).any()]
+        if infinite:
+            raise UserInputError(f"featurization is 'off' but columns {', '.join(infinite)} have infinite values; "
+                                 "replace them in data prep or set featurization: auto")
         transformer = NumericPassthrough().fit(X)
     else:
         transformer = DataTransformer().fit(X)

@@ -4,13 +4,14 @@ from __future__ import annotations
 import pickle
 
 import numpy as np
+import pandas as pd
 
 from app.core import catalog
 from app.core.metrics import MODEL_FILE
 from app.backends.local.automl import charts, scoring
 from app.backends.local.automl.guardrails import guardrails
 
-IMPORTANCE_ROWS = 1000
+IMPORTANCE_ROWS = 500
 IMPORTANCE_REPEATS = 3
 
 
@@ -41,19 +42,24 @@ def feature_importance(step, model) -> dict:
         X, y = X.iloc[rows], y[rows]
     classification = p.classes is not None
 
-    def score(frame) -> float:
-        return scoring.primary_value(plan.metric, y, _predictions(model, frame, classification), p.n_classes, p.y_range)
+    def score(pred) -> float:
+        return scoring.primary_value(plan.metric, y, pred, p.n_classes, p.y_range)
 
-    baseline = score(X)
+    baseline = score(_predictions(model, X, classification))
     sign = -1.0 if catalog.is_minimised(plan.metric) else 1.0   # importance = how much worse it gets
-    importances = {}
-    for col in X.columns:
-        drops = []
+    # One prediction over every permuted copy at once: far cheaper than a call per column.
+    columns = list(X.columns)
+    copies = []
+    for col in columns:
         for _ in range(IMPORTANCE_REPEATS):
             shuffled = X.copy()
             shuffled[col] = rng.permutation(shuffled[col].to_numpy())
-            drops.append(sign * (baseline - score(shuffled)))
-        importances[str(col)] = float(np.mean(drops))
+            copies.append(shuffled)
+    chunks = np.split(_predictions(model, pd.concat(copies, ignore_index=True), classification), len(copies))
+    importances = {}
+    for i, col in enumerate(columns):
+        own = chunks[i * IMPORTANCE_REPEATS:(i + 1) * IMPORTANCE_REPEATS]
+        importances[str(col)] = float(np.mean([sign * (baseline - score(chunk)) for chunk in own]))
     ranked = sorted(importances.items(), key=lambda kv: -kv[1])
     return {"method": "permutation", "metric": plan.metric, "baseline": baseline,
             "data": "test split" if on_test else "training rows (no test split was set)",

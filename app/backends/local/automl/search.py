@@ -57,7 +57,8 @@ class SearchState:
     trials: list[Trial] = field(default_factory=list)
     best: Trial | None = None
     model_iteration: int | None = None
-    started: float = field(default_factory=time.time)
+    started: float = field(default_factory=time.time)          # the experiment timeout counts from here
+    search_started: float = field(default_factory=time.time)   # reset when model selection begins
     search_seconds: float = 0.0
     stop_reason: str | None = None
 

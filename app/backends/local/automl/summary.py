@@ -31,7 +31,7 @@ def summary_dict(step) -> dict:
         "best_algorithm": state.records[best.iteration].run_algorithm if best else None,
         "model_iteration": state.model_iteration,
         "stop_reason": state.stop_reason,          # None while the step is still running
-        "search_seconds": state.search_seconds or time.time() - state.started,
+        "search_seconds": state.search_seconds or time.time() - state.search_started,
         "n_iterations": len(state.records),
         "validation": plan.validation_rule,
         "learners": plan.learners,

@@ -23,6 +23,11 @@ def _safe(name: str) -> str:
     return re.sub(r"[^0-9A-Za-z_]", "_", str(name)) or "col"
 
 
+def _finite(s: pd.Series) -> pd.Series:
+    """Numbers as floats; infinite values count as missing, so they are imputed like gaps."""
+    return pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
+
+
 class DataTransformer(TransformerMixin, BaseEstimator):
     """Raw prepared columns -> numeric feature frame (featurization 'auto')."""
 
@@ -38,7 +43,7 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         for col in X.columns:
             s = X[col]
             if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
-                values = pd.to_numeric(s, errors="coerce").astype(float)
+                values = _finite(s)
                 if values.isna().all():
                     self.report_["dropped_empty"].append(col)
                     continue
@@ -91,7 +96,7 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         for col, kind, info in self.plans_:
             s = X[col]
             if kind == "num":
-                parts.append(pd.to_numeric(s, errors="coerce").astype(float).fillna(info).to_numpy()[:, None])
+                parts.append(_finite(s).fillna(info).to_numpy()[:, None])
             elif kind == "date":
                 d = pd.to_datetime(s, errors="coerce")
                 block = np.column_stack([d.dt.year, d.dt.month, d.dt.day, d.dt.dayofweek, d.dt.hour]).astype(float)
