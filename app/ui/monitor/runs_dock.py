@@ -19,9 +19,10 @@ STATUS_FILTERS = {
 }
 
 
-def fetch_runs(backend) -> tuple[list[str], list]:
-    """Worker side of a runs-browser poll."""
-    return list(backend.list_experiments()), list(backend.list_runs(None))
+def fetch_runs(backend) -> tuple[object, list[str], list]:
+    """Worker side of a runs-browser poll; the backend comes back so a late answer from a
+    workspace that was since closed can be recognised."""
+    return backend, list(backend.list_experiments()), list(backend.list_runs(None))
 
 
 class RunsBrowserDock(QDockWidget):
@@ -108,7 +109,9 @@ class RunsBrowserDock(QDockWidget):
 
     @Slot(object)
     def _on_polled(self, value) -> None:
-        experiments, listed = value
+        backend, experiments, listed = value
+        if backend is not self._backend:
+            return
         selected = set(self.selected_run_ids())
         self.model.set_runs(listed, experiments)
         self._set_experiments(experiments)
