@@ -120,7 +120,8 @@ class MonitorController(QObject):
         view = RunViewWidget(self.backend, run_id, self.runner)
         self.run_views[run_id] = view
         view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
-        self._add_tab(view, f"Run {run_id[:14]}")
+        view.snapshot_applied.connect(lambda snapshot, v=view: self._show_status(v, snapshot.run.status))
+        self._add_tab(view, f"Run {run_id[:8]}")
         return view
 
     @Slot()
@@ -172,6 +173,15 @@ class MonitorController(QObject):
             close.clicked.connect(lambda: self._close_widget(widget))
             tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
         tabs.setCurrentWidget(widget)
+
+    def _show_status(self, view: QWidget, status: str) -> None:
+        """The tab's icon is the run's status dot, so a finished run is visible from any tab."""
+        from app.ui.monitor.status import status_icon
+
+        tabs = self.tabs
+        if tabs is not None and tabs.indexOf(view) >= 0:
+            tabs.setTabIcon(tabs.indexOf(view), status_icon(status))
+            tabs.setTabToolTip(tabs.indexOf(view), f"{view.run_id}: {status}")
 
     def _show(self, widget: QWidget) -> None:
         if self.tabs is not None and self.tabs.indexOf(widget) >= 0:

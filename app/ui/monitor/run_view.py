@@ -9,7 +9,6 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox, QPushButton, QS
 
 from app.core import run_tables
 from app.core import runs as rs
-from app.core.errors import UserInputError
 from app.ui.monitor.artifact_charts import ArtifactChartsPanel
 from app.ui.monitor.leaderboard_panel import LeaderboardPanel
 from app.ui.monitor.logs_tab import LogsTab
@@ -159,6 +158,6 @@ class RunViewWidget(QWidget):
         try:
             frame.to_csv(path, index=False)
         except OSError as exc:
-            self._show_problem(str(UserInputError(f"cannot write {path}: {exc.strerror}")))
+            self._show_problem(f"Cannot write {path}: {exc.strerror}; choose another file.")
             return
         self.outputs.message.setText(f"Exported {len(frame)} iterations to {path}")
