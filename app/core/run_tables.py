@@ -101,11 +101,11 @@ def best_summary(frame: "pd.DataFrame", metric: str) -> dict:
                         if row[m] is not None and not (isinstance(row[m], float) and math.isnan(row[m]))}}
 
 
-def short_labels(labels: list[str], minimum: int = 8) -> list[str]:
-    """The shortest prefixes (at least `minimum` characters) that still tell the labels apart,
-    so run ids (UUIDs) fit in table headers and legends."""
+def short_labels(labels: list[str], minimum: int = 8, long: int = 16) -> list[str]:
+    """Labels longer than `long` (run ids are UUIDs) cut to the shortest prefix of at least
+    `minimum` characters that still tells them apart, so they fit in headers and legends."""
     for n in range(minimum, max(map(len, labels), default=0) + 1):
-        cut = [label[:n] for label in labels]
+        cut = [label[:n] if len(label) > long else label for label in labels]
         if len(set(cut)) == len(labels):
             return cut
     return list(labels)

@@ -122,6 +122,6 @@ def test_compare_needs_two_runs(stub_workspace, capsys):
 def test_short_labels_keep_runs_apart():
     from app.core.run_tables import short_labels
 
-    assert short_labels(["f892a000-a1bb", "752a63a7-8116"]) == ["f892a000", "752a63a7"]
-    assert short_labels(["abcdefgh-1", "abcdefgh-2"]) == ["abcdefgh-1", "abcdefgh-2"]
-    assert short_labels(["runA", "runB"]) == ["runA", "runB"]
+    assert short_labels(["f892a000-a1bb-42f3-a635", "752a63a7-8116-4adb-8b9a"]) == ["f892a000", "752a63a7"]
+    assert short_labels(["abcdefgh-1-xxxxxxxxx", "abcdefgh-2-xxxxxxxxx"]) == ["abcdefgh-1", "abcdefgh-2"]
+    assert short_labels(["run_20261127_a1", "run_b"]) == ["run_20261127_a1", "run_b"]
