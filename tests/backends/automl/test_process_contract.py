@@ -58,7 +58,8 @@ def test_model_unpickles_in_a_fresh_process(runner, tmp_path):
         assert 'flaml' not in sys.modules
         X = pd.read_csv({str(tmp_path / 'x.csv')!r})
         proba = model.predict_proba(X)
-        print(model.classes_.tolist(), proba.shape, (model.predict(X) == pd.Series(model.classes_).iloc[proba.argmax(1)].values).all())
+        agrees = (model.predict(X) == model.classes_[proba.argmax(1)]).all()
+        print(model.classes_.tolist(), proba.shape, agrees)
     """)
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=60)
     assert out.returncode == 0, out.stderr

@@ -41,7 +41,7 @@ def candidates(step) -> list[Trial]:
     return chosen[:MAX_CANDIDATES]
 
 
-def _score(step, y, pred, weight) -> float:
+def _primary(step, y, pred, weight) -> float:
     p = step.prepared
     return scoring.primary_value(step.state.plan.metric, y, pred, p.n_classes, p.y_range, weight)
 
@@ -54,7 +54,7 @@ def greedy_selection(step, pool: list[Trial]) -> dict[int, int]:
     counts = np.zeros(len(pool), dtype=int)
     best_counts, best_score = None, None
     for rounds in range(1, ENSEMBLE_ROUNDS + 1):
-        scores = [_score(step, y, (total + t.pred) / rounds, weight) for t in pool]
+        scores = [_primary(step, y, (total + t.pred) / rounds, weight) for t in pool]
         pick = 0
         for i, s in enumerate(scores):
             if math.isfinite(s) and catalog.better(metric, s, scores[pick]):
@@ -73,7 +73,7 @@ def _members_fitted(step, members: list[Trial]) -> list | None:
     for t in members:
         if step.stop_requested():
             return None
-        fitted.append((str(t.iteration), t.model if t.model is not None else cb._refit(t)))
+        fitted.append((str(t.iteration), t.model if t.model is not None else cb.refit(t)))
     return fitted
 
 
@@ -88,7 +88,7 @@ def voting(step, pool: list[Trial]) -> None:
     members = [pool[i] for i in chosen]
     weights = [chosen[i] / sum(chosen.values()) for i in chosen]
     pred = sum(w * t.pred for t, w in zip(members, weights))
-    metrics = cb._score(pool[0].y, pred, pool[0].weight)
+    metrics = cb.score_predictions(pool[0].y, pred, pool[0].weight)
     trial = Trial(iteration=len(step.state.trials), learner="VotingEnsemble", config={}, metrics=metrics,
                   value=metrics.get(step.state.plan.metric), pred=pred, y=pool[0].y, weight=pool[0].weight)
 
@@ -116,7 +116,7 @@ def stacking(step, pool: list[Trial]) -> None:
         meta = ElasticNetCV(l1_ratio=0.5, cv=3, random_state=plan.seed)
         splitter = KFold(5, shuffle=True, random_state=plan.seed)
         pred = cross_val_predict(meta, Z, y, cv=splitter)
-    metrics = cb._score(y, pred, weight)
+    metrics = cb.score_predictions(y, pred, weight)
     trial = Trial(iteration=len(step.state.trials), learner="StackEnsemble", config={}, metrics=metrics,
                   value=metrics.get(plan.metric), pred=pred, y=y, weight=weight)
 

@@ -28,7 +28,8 @@ def test_metrics(step, model) -> dict | None:
     p = step.prepared
     if p.X_test is None:
         return None
-    return step.callbacks._score(p.y_test, _predictions(model, p.X_test, p.classes is not None), p.weight_test)
+    pred = _predictions(model, p.X_test, p.classes is not None)
+    return step.callbacks.score_predictions(p.y_test, pred, p.weight_test)
 
 
 def feature_importance(step, model) -> dict:

@@ -116,7 +116,7 @@ class SearchCallbacks:
         pred = np.concatenate([f[1] for f in folds])
         weight = None if folds[0][2] is None else np.concatenate([f[2] for f in folds])
         config, estimator = folds[0][3], folds[0][4]
-        metrics = self._score(y, pred, weight)
+        metrics = self.score_predictions(y, pred, weight)
         trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
                       metrics=metrics, value=metrics.get(self.metric), estimator_class=type(estimator),
                       task_obj=estimator._task, pred=pred, y=y, weight=weight)
@@ -125,7 +125,7 @@ class SearchCallbacks:
         self._check_limits()
         return scoring.loss(self.metric, trial.value)
 
-    def _score(self, y, pred, weight) -> dict:
+    def score_predictions(self, y, pred, weight) -> dict:
         p = self.prepared
         if p.classes is None:
             return scoring.regression_metrics(y, pred, p.y_range, weight)
@@ -141,7 +141,7 @@ class SearchCallbacks:
             state.best is None or catalog.better(self.metric, trial.value, state.best.value))
         if improved:
             if trial.model is None:
-                trial.model = self._refit(trial)
+                trial.model = self.refit(trial)
             self.outputs.write_model(self.step.pipeline_for(trial))
         algorithm = algorithm or learners.azure_name(state.plan.task, trial.learner)
         preprocessor = learners.PREPROCESSOR if preprocessor is None else preprocessor
@@ -168,7 +168,7 @@ class SearchCallbacks:
         print(f"{trial.iteration:>4}  {preprocessor} {algorithm:<22} {duration:7.2f}s  "
               f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)
 
-    def _refit(self, trial: Trial):
+    def refit(self, trial: Trial):
         p, plan = self.prepared, self.state.plan
         return learners.refit(trial.estimator_class, trial.task_obj, trial.config, self.Xf, p.y, p.weight,
                               plan.n_jobs, plan.train_time_limit)
