@@ -20,18 +20,26 @@ def fetch_compare_runs(backend, run_ids: list[str], sink=None) -> dict:
     return {run_id: backend.get_run(run_id) for run_id in run_ids}
 
 
+def list_run_choices(backend, sink=None) -> list[tuple[str, str]]:
+    """(run id, what the list shows) for every run, newest first (worker side)."""
+    return [(r.run_id, f"{r.experiment} · {r.run_id[:8]} · {r.status}") for r in backend.list_runs(None)]
+
+
 def _checked(widget: QListWidget) -> list[str]:
-    return [widget.item(i).text() for i in range(widget.count())
+    return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
             if widget.item(i).checkState() == Qt.CheckState.Checked]
 
 
-def _fill_checklist(widget: QListWidget, names: list[str], checked: set[str]) -> None:
+def _fill_checklist(widget: QListWidget, choices: list[tuple[str, str]], checked: set[str]) -> None:
+    """`choices`: (key, text) pairs; `checked`: the keys to tick."""
     widget.blockSignals(True)
     widget.clear()
-    for name in names:
-        item = QListWidgetItem(name)
+    for key, text in choices:
+        item = QListWidgetItem(text)
+        item.setData(Qt.ItemDataRole.UserRole, key)
+        item.setToolTip(key)
         item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
-        item.setCheckState(Qt.CheckState.Checked if name in checked else Qt.CheckState.Unchecked)
+        item.setCheckState(Qt.CheckState.Checked if key in checked else Qt.CheckState.Unchecked)
         widget.addItem(item)
     widget.blockSignals(False)
 
@@ -95,14 +103,16 @@ class CompareView(QWidget):
         layout.addWidget(body)
 
         self._wanted = list(run_ids or [])
-        self.runner.start(lambda sink=None: [r.run_id for r in backend.list_runs(None)],
-                          on_result=self._on_runs_listed, on_failed=self._on_failed)
+        self.runner.start(list_run_choices, backend, on_result=self._on_runs_listed, on_failed=self._on_failed)
 
     # -- loading -------------------------------------------------------------------------------
     @Slot(object)
-    def _on_runs_listed(self, run_ids: list[str]) -> None:
-        names = list(dict.fromkeys([*self._wanted, *run_ids]))
-        _fill_checklist(self.runs_list, names, set(self._wanted))
+    def _on_runs_listed(self, choices: list[tuple[str, str]]) -> None:
+        """The runs asked for come first, in the order given (the first is the default baseline)."""
+        texts = dict(choices)
+        wanted = [(run_id, texts.get(run_id, run_id)) for run_id in self._wanted]
+        others = [choice for choice in choices if choice[0] not in self._wanted]
+        _fill_checklist(self.runs_list, [*wanted, *others], set(self._wanted))
         self._on_runs_changed()
 
     @Slot()
@@ -148,7 +158,7 @@ class CompareView(QWidget):
             combo.blockSignals(False)
         chosen_bars = set(_checked(self.bar_metrics)) & set(common) or \
             {primary, *[m for m in common if m != primary][:MAX_DEFAULT_BARS - 1]}
-        _fill_checklist(self.bar_metrics, common, chosen_bars)
+        _fill_checklist(self.bar_metrics, [(m, m) for m in common], chosen_bars)
         self.refresh()
 
     # -- drawing -------------------------------------------------------------------------------
