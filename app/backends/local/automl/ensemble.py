@@ -148,6 +148,7 @@ def run_ensembles(step, kinds: list[str]) -> None:
     if len(pool) < 2:
         step.outputs.warning("fewer than two iterations share validation predictions; no ensemble was built")
         return
+    step.callbacks.keep_predictions = True
     for kind in kinds:
         if step.stop_requested():
             return

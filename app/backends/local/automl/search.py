@@ -77,6 +77,7 @@ class SearchCallbacks:
         self.Xf = Xf
         self.stop_requested = step.stop_requested
         self.metric = self.state.plan.metric
+        self.keep_predictions = False     # set while ensembles use the kept predictions
         self._folds: list = []
         self._last_end = time.time()
 
@@ -176,7 +177,7 @@ class SearchCallbacks:
     def _forget_predictions(self) -> None:
         """Keep out-of-fold predictions only for the best KEEP_PREDICTIONS trials (memory)."""
         kept = [t for t in self.state.trials if t.pred is not None]
-        if len(kept) <= KEEP_PREDICTIONS:
+        if self.keep_predictions or len(kept) <= KEEP_PREDICTIONS:
             return
         sign = 1 if catalog.is_minimised(self.metric) else -1
         kept.sort(key=lambda t: sign * t.value if t.value is not None else math.inf)

@@ -42,11 +42,12 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         n = len(X)
         for col in X.columns:
             s = X[col]
-            if pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s):
+            numeric = pd.api.types.is_bool_dtype(s) or pd.api.types.is_numeric_dtype(s)
+            if (_finite(s) if numeric else s).isna().all():
+                self.report_["dropped_empty"].append(col)
+                continue
+            if numeric:
                 values = _finite(s)
-                if values.isna().all():
-                    self.report_["dropped_empty"].append(col)
-                    continue
                 fill = float(values.median())
                 if values.isna().any():
                     self.report_["imputed"][col] = {"count": int(values.isna().sum()), "value": fill, "how": "median"}

@@ -1,0 +1,81 @@
+"""In-process pieces: metrics, ensemble selection, featurization, chart artifacts."""
+from __future__ import annotations
+
+from types import SimpleNamespace
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from app.core import catalog
+from app.backends.local.automl import charts, scoring
+from app.backends.local.automl.ensemble import greedy_selection
+from app.backends.local.automl.search import Trial
+from app.backends.local.automl.transformer import DataTransformer
+
+
+def test_classification_metrics_cover_azure_names_and_binary_variants():
+    y = np.array([0, 1, 1, 0, 1, 0, 1, 1])
+    proba = np.array([[.9, .1], [.2, .8], [.4, .6], [.6, .4], [.3, .7], [.8, .2], [.55, .45], [.1, .9]])
+    metrics = scoring.classification_metrics(y, proba, 2, positive=1)
+    assert set(metrics) == set(catalog.CLASSIFICATION_METRICS + catalog.BINARY_ONLY_METRICS)
+    assert metrics["accuracy"] == pytest.approx(7 / 8)
+    assert metrics["AUC_binary"] == pytest.approx(metrics["AUC_weighted"])
+    assert metrics["recall_score_binary"] == pytest.approx(4 / 5)
+    assert metrics["norm_macro_recall"] == pytest.approx(2 * metrics["balanced_accuracy"] - 1)
+    flipped = scoring.classification_metrics(y, proba, 2, positive=0)
+    assert flipped["recall_score_binary"] == pytest.approx(1.0)
+
+
+def test_regression_metrics_normalise_by_the_label_range():
+    y = np.array([1.0, 2.0, 3.0, 5.0])
+    pred = np.array([1.5, 2.0, 2.5, 5.0])
+    metrics = scoring.regression_metrics(y, pred, y_range=4.0)
+    assert set(metrics) == set(catalog.REGRESSION_METRICS)
+    assert metrics["mean_absolute_error"] == pytest.approx(0.25)
+    assert metrics["normalized_mean_absolute_error"] == pytest.approx(0.0625)
+    assert scoring.primary_value("normalized_root_mean_squared_error", y, pred, 0, 4.0) == pytest.approx(
+        metrics["normalized_root_mean_squared_error"])
+
+
+def test_loss_respects_the_metric_direction():
+    assert scoring.loss("log_loss", 0.3) < scoring.loss("log_loss", 0.4)
+    assert scoring.loss("AUC_weighted", 0.9) < scoring.loss("AUC_weighted", 0.8)
+    assert scoring.loss("accuracy", float("nan")) == float("inf")
+
+
+def test_greedy_selection_prefers_the_members_that_help():
+    rng = np.random.default_rng(0)
+    y = rng.integers(0, 2, 400)
+    good = np.column_stack([1 - (0.7 * y + 0.15), 0.7 * y + 0.15])
+    noise = rng.uniform(size=400)
+    bad = np.column_stack([1 - noise, noise])
+    pool = [Trial(i, "lgbm", {}, {}, None, pred=p, y=y) for i, p in enumerate([good, bad])]
+    step = SimpleNamespace(state=SimpleNamespace(plan=SimpleNamespace(metric="AUC_weighted")),
+                           prepared=SimpleNamespace(n_classes=2, y_range=1.0))
+    assert greedy_selection(step, pool) == {0: 1}
+
+
+def test_data_transformer_imputes_encodes_and_drops_identifiers():
+    frame = pd.DataFrame({"x": [1.0, None, 3.0] * 10, "c": ["a", "b", None] * 10,
+                          "ident": [f"id{i}" for i in range(30)], "empty": [None] * 30})
+    dt = DataTransformer().fit(frame)
+    out = dt.transform(frame)
+    assert not out.isna().any().any()
+    assert dt.report_["dropped_id_like"] == ["ident"] and dt.report_["dropped_empty"] == ["empty"]
+    assert set(dt.report_["imputed"]) == {"x", "c"}
+    assert list(out.columns) == ["x", "c_a", "c_b", "c___missing__"]
+    assert out["x"].iloc[1] == 2.0
+    unseen = dt.transform(pd.DataFrame({"x": [None], "c": ["zzz"], "ident": ["q"], "empty": [None]}))
+    assert unseen.iloc[0].tolist() == [2.0, 0.0, 0.0, 0.0]
+
+
+def test_accuracy_table_counts_add_up():
+    y = np.array([0, 1, 1, 0])
+    proba = np.array([[.8, .2], [.3, .7], [.6, .4], [.1, .9]])
+    data = charts.accuracy_table(y, proba, [0, 1])["data"]
+    first = data["probability_tables"][1][0]           # threshold 0: everything predicted positive
+    assert first == [2, 2, 0, 0]
+    at_half = data["probability_tables"][1][50]
+    assert at_half == [1, 1, 1, 1]
+    assert data["percentile_tables"][1][100] == [2, 2, 0, 0]
