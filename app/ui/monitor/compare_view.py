@@ -22,7 +22,8 @@ def fetch_compare_runs(backend, run_ids: list[str], sink=None) -> dict:
 
 def list_run_choices(backend, sink=None) -> list[tuple[str, str]]:
     """(run id, what the list shows) for every run, newest first (worker side)."""
-    return [(r.run_id, f"{r.experiment} · {r.run_id[:8]} · {r.status}") for r in backend.list_runs(None)]
+    return [(r.run_id, f"{r.experiment} · {run_tables.short_labels([r.run_id])[0]} · {r.status}")
+            for r in backend.list_runs(None)]
 
 
 def _checked(widget: QListWidget) -> list[str]:
