@@ -48,15 +48,18 @@ class MonitorController(QObject):
         window.installEventFilter(self)
 
     def eventFilter(self, watched, event) -> bool:
-        """Once the window has really closed (a close can be refused), stop polling so no job
-        starts after the window's runner has shut down."""
+        """Stop polling before the window's closeEvent shuts its runner down, so no poll starts
+        after it; the close may be refused, so resume once it is clear the window stayed."""
         if watched is self.window and event.type() == QEvent.Type.Close:
-            QTimer.singleShot(0, self._stop_if_closed)
+            self.stop_polling()
+            QTimer.singleShot(0, self._resume_if_still_open)
         return False
 
-    def _stop_if_closed(self) -> None:
-        if not self.window.isVisible():
-            self.stop_polling()
+    def _resume_if_still_open(self) -> None:
+        if self.window.isVisible():
+            self.dock.resume()
+            for view in self.run_views.values():
+                view.resume()
 
     def stop_polling(self) -> None:
         self.dock.poller.stop()

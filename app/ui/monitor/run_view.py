@@ -92,6 +92,11 @@ class RunViewWidget(QWidget):
     def stop(self) -> None:
         self.poller.stop()
 
+    def resume(self) -> None:
+        """Poll again after stop(), unless the run has ended (or does not exist)."""
+        if self.run is None or self.run.status not in rs.TERMINAL:
+            self.poller.start()
+
     def closeEvent(self, event) -> None:
         self.stop()
         super().closeEvent(event)

@@ -99,6 +99,10 @@ class RunsBrowserDock(QDockWidget):
         self.message.setText("Loading runs…")
         self.poller.start()
 
+    def resume(self) -> None:
+        if self._backend is not None:
+            self.poller.start()
+
     def refresh(self) -> None:
         if self._backend is not None:
             self.poller.poll_now()

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QMainWindow, QTabBar, QTabWidget
+from PySide6.QtWidgets import QApplication, QMainWindow, QTabBar, QTabWidget
 
 from app.core import runs as rs
 from app.ui.monitor.integration import install_monitor
@@ -126,3 +126,17 @@ def test_compare_the_runs_selected_in_the_dock(qtbot, window, backend):
     with qtbot.waitSignal(view.compared, timeout=5000):
         pass
     assert sorted(view.chosen_runs()) == ["r1", "r3"]
+
+
+def test_a_refused_close_keeps_polling(qtbot, window, backend):
+    from PySide6.QtGui import QCloseEvent
+
+    backend.add_live_run("live", total=400)
+    window.backend = backend
+    window.workspace_changed.emit(backend)
+    window.show()
+    view = window.monitor.open_run("live")
+    window.closeEvent = lambda event: event.ignore()
+    QApplication.sendEvent(window, QCloseEvent())
+    assert not view.poller.is_active()
+    qtbot.waitUntil(lambda: view.poller.is_active() and window.monitor.dock.poller.is_active(), timeout=2000)
