@@ -36,6 +36,8 @@ def test_blocked_models_are_never_tried(runner):
     result = runner.run(titanic_frame(), fast(iterations=8, blocked_models=["LightGBM", "RandomForest"]))
     assert result.returncode == 0, result.stderr
     assert not algorithms(result) & {"LightGBM", "RandomForest"}
+    # the FLAML learner tells XGBoost's two variants apart, for refitting an iteration later
+    assert {e["learner"] for e in result.of("iteration")} <= {"xgboost", "xgb_limitdepth", "extra_tree", "lrl1"}
 
 
 def test_voting_and_stack_ensembles_are_the_last_iterations(runner):

@@ -164,7 +164,7 @@ class SearchCallbacks:
                                run_algorithm=algorithm, run_preprocessor=preprocessor,
                                hyperparameters=record.hyperparameters, metrics=record.metrics,
                                duration_s=duration, seeded=seeded, primary_metric=self.metric,
-                               is_best=improved, best_so_far=state.best_value())
+                               is_best=improved, best_so_far=state.best_value(), learner=trial.learner)
         best = state.best_value()
         print(f"{trial.iteration:>4}  {preprocessor} {algorithm:<22} {duration:7.2f}s  "
               f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)
