@@ -79,3 +79,13 @@ def test_accuracy_table_counts_add_up():
     at_half = data["probability_tables"][1][50]
     assert at_half == [1, 1, 1, 1]
     assert data["percentile_tables"][1][100] == [2, 2, 0, 0]
+
+
+def test_many_valued_categories_are_ordered_by_mean_target():
+    cities = [f"c{i:02d}" for i in range(20)]
+    frame = pd.DataFrame({"city": cities * 10})
+    y = np.array([1.0 if int(c[1:]) % 2 else 0.0 for c in frame["city"]])   # odd cities are positive
+    codes = DataTransformer().fit(frame, y).transform(frame)["city"]
+    assert codes[y == 1].min() > codes[y == 0].max()       # one split separates them
+    unordered = DataTransformer().fit(frame).transform(frame)["city"]
+    assert unordered[y == 1].min() < unordered[y == 0].max()

@@ -72,7 +72,7 @@ class Step:
         elif self.warm_start:
             plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
         plan.starting_points = merge(warm, starting_points(plan.learners, len(prepared.y), prepared.classes is not None))
-        transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization)
+        transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization, prepared.y, prepared.n_classes)
         choose_jobs(plan, *Xf.shape)
         self.featurizer = (transformer, scaler)
         for message in plan.warnings + prepared.notes:

@@ -9,8 +9,11 @@ from app.core.errors import UserInputError
 from app.backends.local.automl.transformer import DataTransformer, NumericPassthrough
 
 
-def fit_featurizer(X: pd.DataFrame, featurization: str):
-    """(transformer, scaler, features of X) — 'off' demands numeric columns with no gaps, as Azure does."""
+def fit_featurizer(X: pd.DataFrame, featurization: str, y=None, n_classes: int = 0):
+    """(transformer, scaler, features of X) — 'off' demands numeric columns with no gaps, as Azure does.
+
+    With `y`, categories with many values are ordered by their mean target (regression, or
+    binary class codes); multiclass labels have no such order, so `y` is ignored for them."""
     if featurization == "off":
         text = [str(c) for c in X.columns if not (pd.api.types.is_numeric_dtype(X[c]) or pd.api.types.is_bool_dtype(X[c]))]
         if text:
@@ -26,7 +29,7 @@ def fit_featurizer(X: pd.DataFrame, featurization: str):
                                  "replace them in data prep or set featurization: auto")
         transformer = NumericPassthrough().fit(X)
     else:
-        transformer = DataTransformer().fit(X)
+        transformer = DataTransformer().fit(X, y if n_classes <= 2 else None)
     features = transformer.transform(X)
     if features.shape[1] == 0:
         raise UserInputError("no usable feature columns are left after featurization "

@@ -30,7 +30,7 @@ def guardrails(step) -> list[dict]:
             + [{"column": col, "missing": "all", "how": "dropped: the column has no values"} for col in empty]))
         dropped, coded = report["dropped_id_like"], report["codes"]
         details = ([{"column": c, "action": "dropped: nearly every value is distinct, like an identifier"} for c in dropped]
-                   + [{"column": c, "action": "encoded as frequency-ordered codes (too many values to one-hot)"}
+                   + [{"column": c, "action": "encoded as ordered codes (too many values to one-hot)"}
                       for c in coded])
         rails.append(_rail("High cardinality feature detection", DONE if details else PASSED,
                            "High-cardinality columns were handled." if details

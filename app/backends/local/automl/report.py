@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import pickle
+import time
 
 import numpy as np
 import pandas as pd
@@ -13,6 +14,8 @@ from app.backends.local.automl.guardrails import guardrails
 
 IMPORTANCE_ROWS = 500
 IMPORTANCE_REPEATS = 3
+IMPORTANCE_SECONDS = 3.0      # rough cap on the permutations' prediction time
+IMPORTANCE_MIN_ROWS = 100
 
 
 def best_model(step):
@@ -46,25 +49,36 @@ def feature_importance(step, model) -> dict:
     def score(pred) -> float:
         return scoring.primary_value(plan.metric, y, pred, p.n_classes, p.y_range)
 
+    started = time.perf_counter()
     baseline = score(_predictions(model, X, classification))
+    per_row = (time.perf_counter() - started) / len(X)
+    columns = list(X.columns)
+    # Fit the permutations into IMPORTANCE_SECONDS: fewer repeats first, then fewer rows.
+    repeats = IMPORTANCE_REPEATS
+    if per_row * len(X) * len(columns) * repeats > IMPORTANCE_SECONDS:
+        repeats = 1
+        rows = max(IMPORTANCE_MIN_ROWS, int(IMPORTANCE_SECONDS / max(per_row * len(columns), 1e-9)))
+        if rows < len(X):
+            keep = rng.choice(len(X), rows, replace=False)
+            X, y = X.iloc[keep], y[keep]
+            baseline = score(_predictions(model, X, classification))
     sign = -1.0 if catalog.is_minimised(plan.metric) else 1.0   # importance = how much worse it gets
     # One prediction over every permuted copy at once: far cheaper than a call per column.
-    columns = list(X.columns)
     copies = []
     for col in columns:
-        for _ in range(IMPORTANCE_REPEATS):
+        for _ in range(repeats):
             shuffled = X.copy()
             shuffled[col] = rng.permutation(shuffled[col].to_numpy())
             copies.append(shuffled)
     chunks = np.split(_predictions(model, pd.concat(copies, ignore_index=True), classification), len(copies))
     importances = {}
     for i, col in enumerate(columns):
-        own = chunks[i * IMPORTANCE_REPEATS:(i + 1) * IMPORTANCE_REPEATS]
+        own = chunks[i * repeats:(i + 1) * repeats]
         importances[str(col)] = float(np.mean([sign * (baseline - score(chunk)) for chunk in own]))
     ranked = sorted(importances.items(), key=lambda kv: -kv[1])
     return {"method": "permutation", "metric": plan.metric, "baseline": baseline,
             "data": "test split" if on_test else "training rows (no test split was set)",
-            "rows": int(len(X)), "repeats": IMPORTANCE_REPEATS,
+            "rows": int(len(X)), "repeats": repeats,
             "features": [name for name, _ in ranked], "importances": [value for _, value in ranked]}
 
 

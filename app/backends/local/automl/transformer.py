@@ -1,7 +1,7 @@
 """The data transformer that leads every pickled pipeline (Azure's `datatransformer` step).
 
 It is fitted once on the training split and turns the prepared data's raw columns into
-numeric features: median imputation, one-hot or frequency-ordered codes for text
+numeric features: median imputation, one-hot or ordered codes for text
 columns, parts of dates, and ID-like text columns dropped. What it did is kept in
 `report` for the guardrails. Light imports only: models are unpickled without FLAML.
 """
@@ -16,6 +16,7 @@ from sklearn.base import BaseEstimator, TransformerMixin
 ONE_HOT_MAX = 10          # text columns with at most this many values are one-hot encoded
 MAX_CODES = 100           # beyond this many values, rarer ones share one "other" code
 ID_LIKE_RATIO = 0.9       # a text column with this share of distinct values is an identifier
+SMOOTHING = 10            # rows of prior weight when ordering categories by their mean target
 MISSING = "__missing__"
 
 
@@ -28,6 +29,16 @@ def _finite(s: pd.Series) -> pd.Series:
     return pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
 
 
+def _by_target_mean(text: pd.Series, y: np.ndarray, kept: list) -> list:
+    """Categories ordered by their smoothed mean target, so one tree split can separate high from low
+    (the ordering LightGBM uses for its own categorical splits)."""
+    frame = pd.DataFrame({"v": text.to_numpy(), "y": y})
+    stats = frame.groupby("v")["y"].agg(["sum", "count"])
+    prior = float(y.mean())
+    smoothed = (stats["sum"] + SMOOTHING * prior) / (stats["count"] + SMOOTHING)
+    return sorted(kept, key=lambda v: (smoothed.get(v, prior), str(v)))
+
+
 class DataTransformer(TransformerMixin, BaseEstimator):
     """Raw prepared columns -> numeric feature frame (featurization 'auto')."""
 
@@ -35,6 +46,7 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         self.enabled = enabled
 
     def fit(self, X: pd.DataFrame, y=None):
+        """`y` (regression targets or 0/1 codes), when given, orders many-valued categories."""
         self.input_columns_ = list(X.columns)
         self.plans_: list[tuple[str, str, object]] = []
         self.report_ = {"imputed": {}, "dropped_id_like": [], "dropped_empty": [],
@@ -69,6 +81,8 @@ class DataTransformer(TransformerMixin, BaseEstimator):
                 else:
                     self.report_["codes"].append(col)
                     kept = list(counts.index[:MAX_CODES])
+                    if y is not None:
+                        kept = _by_target_mean(text, np.asarray(y, dtype=float), kept)
                     self.plans_.append((col, "codes", {v: i for i, v in enumerate(kept)}))
         self.feature_names_ = list(self._names())
         return self
