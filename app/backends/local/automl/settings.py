@@ -10,11 +10,11 @@ from app.core.errors import UserInputError
 from app.core.spec import AutoMLSettings, spec_from_dict
 from app.core.validation import errors_only, validate_spec
 
-# Learners tried when `allowed_models` is not set: FLAML's own default list, less SGD
-# (its hinge-loss variants give no probabilities).
+# Learners tried when `allowed_models` is not set: FLAML's own default list, less SGD (its
+# hinge-loss variants give no probabilities), with ElasticNet as the linear model for regression.
 DEFAULT_LEARNERS = {
     "classification": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "lrl1"],
-    "regression": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth"],
+    "regression": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "enet"],
 }
 EARLY_STOPPING_LANDMARKS = 20     # Azure: never stop early before iteration 20
 EARLY_STOPPING_WINDOW = 10        # then stop after 10 iterations without improvement
