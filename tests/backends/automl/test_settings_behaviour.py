@@ -149,3 +149,11 @@ def test_forecasting_is_refused_clearly(runner):
                                                forecasting={"time_column_name": "age"}))
     assert result.returncode == 2
     assert "forecasting" in result.stderr
+
+
+def test_a_class_with_a_single_row_is_refused(runner):
+    frame = titanic_frame().head(60).copy()
+    frame.loc[0, "Survived"] = 2
+    result = runner.run(frame, fast(validation_size=0.2, n_cross_validations=None))
+    assert result.returncode == 2
+    assert "class '2' of the label column has a single row" in result.stderr

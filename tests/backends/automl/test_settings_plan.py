@@ -89,14 +89,14 @@ def test_folds_shrink_to_the_smallest_class(tmp_path):
     plan = plan_for(tmp_path, n_cross_validations=5)
     choose_validation(plan, 500, 3)
     assert plan.n_splits == 3 and any("3 folds" in w for w in plan.warnings)
-    with pytest.raises(UserInputError, match="single row"):
-        choose_validation(plan_for(tmp_path), 500, 1)
 
 
 def test_settings_with_no_local_effect_warn(tmp_path):
     plan = plan_for(tmp_path, max_concurrent_iterations=4, mem_in_mb=2048)
     assert any("max_concurrent_iterations" in w and "no effect" in w for w in plan.warnings)
     assert any("mem_in_mb" in w for w in plan.warnings)
+    # honoured here (it switches feature importance), so no "no effect" warning for it
+    assert not any("model_explainability" in w for w in plan_for(tmp_path, model_explainability=False).warnings)
 
 
 @pytest.mark.parametrize("settings, message", [

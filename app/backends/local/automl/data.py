@@ -101,6 +101,10 @@ def _encode_classes(prepared: Prepared, raw_y: pd.Series, positive_label) -> Non
     lookup = {c: i for i, c in enumerate(classes.tolist())}
     prepared.classes = classes
     prepared.y = np.array([lookup[v] for v in raw_y.tolist()], dtype=int)
+    single = [str(c) for c, n in zip(classes.tolist(), np.bincount(prepared.y)) if n < 2]
+    if single:
+        raise UserInputError(f"class {', '.join(repr(c) for c in single)} of the label column has a single row; "
+                             "validation needs at least two rows per class, so remove or merge it in data prep")
     if positive_label is not None:
         match = [i for i, c in enumerate(classes.tolist()) if c == positive_label or str(c) == str(positive_label)]
         if not match:

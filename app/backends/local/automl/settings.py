@@ -16,6 +16,9 @@ DEFAULT_LEARNERS = {
     "classification": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "lrl1"],
     "regression": ["lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "enet"],
 }
+# Settings the shared validation calls "no local effect" that this engine does honour:
+# model_explainability switches the permutation feature importance of the best model.
+HONOURED_LOCALLY = {"automl.model_explainability"}
 EARLY_STOPPING_LANDMARKS = 20     # Azure: never stop early before iteration 20
 EARLY_STOPPING_WINDOW = 10        # then stop after 10 iterations without improvement
 ENSEMBLE_SHARE = 0.1
@@ -71,7 +74,9 @@ def load_settings(path: str | Path) -> tuple[AutoMLSettings, int, list[str]]:
     errors = errors_only(problems)
     if errors:
         raise UserInputError("; ".join(str(e) for e in errors))
-    return spec.automl, seed, [str(pr).removeprefix("warning: ") for pr in problems if pr.level == "warning"]
+    warnings = [str(pr).removeprefix("warning: ") for pr in problems
+                if pr.level == "warning" and pr.path not in HONOURED_LOCALLY]
+    return spec.automl, seed, warnings
 
 
 def make_plan(settings: AutoMLSettings, seed: int, warnings: list[str]) -> Plan:
@@ -137,9 +142,6 @@ def choose_validation(plan: Plan, n_rows: int, min_class_count: int | None) -> N
         plan.validation_rule = (f"automatic: {n_rows} rows, so {plan.n_splits}-fold cross-validation "
                                 "(10 folds under 1,000 rows, 3 up to 20,000)")
     if plan.eval_method == "cv" and min_class_count is not None and min_class_count < plan.n_splits:
-        if min_class_count < 2:
-            raise UserInputError("a class has a single row; cross-validation needs at least two rows per class "
-                                 "(remove the class or set validation_size)")
         plan.warnings.append(f"the smallest class has {min_class_count} rows, fewer than {plan.n_splits} folds; "
                              f"using {min_class_count} folds")
         plan.n_splits = min_class_count
