@@ -92,7 +92,8 @@ def test_folds_shrink_to_the_smallest_class(tmp_path):
 
 
 def test_settings_with_no_local_effect_warn(tmp_path):
-    plan = plan_for(tmp_path, max_concurrent_iterations=4, mem_in_mb=2048)
+    plan = plan_for(tmp_path, max_concurrent_iterations=4, mem_in_mb=2048, enable_onnx_compatible_models=True)
+    assert any("enable_onnx_compatible_models" in w for w in plan.warnings)
     assert any("max_concurrent_iterations" in w and "no effect" in w for w in plan.warnings)
     assert any("mem_in_mb" in w for w in plan.warnings)
     # honoured here (it switches feature importance), so no "no effect" warning for it

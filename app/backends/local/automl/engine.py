@@ -65,13 +65,7 @@ class Step:
         self.prepared = prepared
         counts = prepared.class_counts()
         choose_validation(plan, len(prepared.y), min(counts.values()) if counts else None)
-        warm: dict = {}
-        if self.warm_start and settings.local.get("warm_start", True):
-            warm, notes = load_warm_starts(self.warm_start, plan.task, prepared.feature_columns, plan.learners)
-            plan.warnings.extend(notes)
-        elif self.warm_start:
-            plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
-        plan.starting_points = merge(warm, starting_points(plan.learners, len(prepared.y), prepared.classes is not None))
+        plan.starting_points = self._starting_points()
         transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization, prepared.y, prepared.n_classes)
         choose_jobs(plan, *Xf.shape)
         self.featurizer = (transformer, scaler)
@@ -97,6 +91,17 @@ class Step:
 
             write_reports(self)
         self.finish(reason)
+
+    def _starting_points(self) -> dict:
+        """Earlier runs' best configurations (warm start), then each library's defaults."""
+        plan, p = self.state.plan, self.prepared
+        warm: dict = {}
+        if self.warm_start and plan.settings.local.get("warm_start", True):
+            warm, notes = load_warm_starts(self.warm_start, plan.task, p.feature_columns, plan.learners)
+            plan.warnings.extend(notes)
+        elif self.warm_start:
+            plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
+        return merge(warm, starting_points(plan.learners, len(p.y), p.classes is not None))
 
     def _search(self, callbacks: SearchCallbacks, Xf) -> str:
         from flaml import AutoML
