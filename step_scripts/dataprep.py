@@ -430,14 +430,25 @@ def _readable_json(value, indent: int = 0) -> str:
 
 def _write_atomic(path: Path, write) -> None:
     tmp = path.with_name(path.name + ".tmp")
-    write(tmp)
-    os.replace(tmp, path)
+    try:
+        write(tmp)
+        os.replace(tmp, path)
+    except OSError as exc:
+        raise DataPrepError(_unwritable(path, exc)) from None
+
+
+def _unwritable(path: Path, exc: OSError) -> str:
+    return (f"cannot write {path} ({exc.strerror or exc}); the output folder must be writable "
+            "and its disk not full")
 
 
 def run(args) -> str:
     frame = read_table(args.input)
     out = Path(args.output)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DataPrepError(_unwritable(out, exc)) from None
     if args.apply_params:
         if args.options or args.options_file:
             raise DataPrepError("--apply-params uses the saved options; leave out --options/--options-file")

@@ -16,3 +16,16 @@ class SpecError(UserInputError):
 
 class NotFoundError(UserInputError):
     """A named workspace object (dataset, run, model) does not exist."""
+
+
+def disk_problem(exc: OSError) -> str:
+    """What a failed file write means for the user: full disk, read-only folder, or the system's words."""
+    import errno
+
+    if exc.errno == errno.ENOSPC:
+        what = "the disk is full; free some space"
+    elif exc.errno in (errno.EROFS, errno.EACCES, errno.EPERM):
+        what = "the folder cannot be written (read-only or no permission); make it writable"
+    else:
+        what = exc.strerror or str(exc)
+    return f"{what} ({exc.filename})" if exc.filename else what

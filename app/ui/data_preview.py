@@ -44,12 +44,12 @@ def _csv_chunks(path: Path, chunk_rows: int):
 
     try:
         reader = pd.read_csv(path, chunksize=chunk_rows, low_memory=True)
-        first = next(reader)
-    except StopIteration:
-        raise UserInputError(f"{path.name}: has a header but no data rows; choose a file with data") from None
+        first = next(reader, None)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise UserInputError(f"{path.name}: cannot be read as CSV ({_first_line(exc)}); "
                              "choose a comma-separated UTF-8 text file with a header row, or a Parquet file") from None
+    if first is None or first.empty:
+        raise UserInputError(f"{path.name}: has a header but no data rows; choose a file with data")
     if len(first.columns) < 2:
         raise UserInputError(f"{path.name}: only one column was found; a dataset needs features and a label "
                              "(is the file comma-separated?)")

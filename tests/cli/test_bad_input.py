@@ -1,23 +1,13 @@
 """Bad input through the CLI: exit 2, one clear line on stderr, the workspace unchanged."""
 from __future__ import annotations
 
-import hashlib
-import sqlite3
-from pathlib import Path
-
 import pytest
 import yaml
 
 from app import locator
 from app.cli import main
 
-
-def fingerprint(root: Path) -> tuple:
-    with sqlite3.connect(root / "workspace.db") as c:
-        dump = "\n".join(c.iterdump())
-    files = sorted(str(p.relative_to(root)) for p in root.rglob("*")
-                   if p.is_file() and not p.name.startswith("workspace.db"))
-    return hashlib.sha256(dump.encode()).hexdigest(), tuple(files)
+from tests.hardening.workspace_checks import fingerprint
 
 
 @pytest.fixture

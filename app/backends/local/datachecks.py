@@ -3,15 +3,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from app.backends.local.tables import read_table, table_columns
+from app.backends.local.tables import read_column, table_columns
 from app.core.errors import UserInputError
 from app.core.spec import PipelineSpec, Problem
 
 LABEL_SAMPLE_ROWS = 2_000_000
+MIN_LABELLED_ROWS = 10  # the AutoML step's own minimum (automl.data.MIN_ROWS), checked before a run exists
 
 
-def check_data(spec: PipelineSpec, data_path: Path, dataset_ref: str) -> list[Problem]:
-    """Problems with the data for this spec: label present, not dropped, usable for the task."""
+def check_data(spec: PipelineSpec, data_path: Path, dataset_ref: str, sink=None) -> list[Problem]:
+    """Problems with the data for this spec: label present, not dropped, usable for the task.
+
+    The label is read from (up to LABEL_SAMPLE_ROWS of) the file in chunks, reporting to `sink`.
+    """
     problems: list[Problem] = []
     add = lambda path, msg, level="error": problems.append(Problem(path, msg, level))  # noqa: E731
     try:
@@ -46,12 +50,23 @@ def check_data(spec: PipelineSpec, data_path: Path, dataset_ref: str) -> list[Pr
         if time_col and time_col not in columns:
             add("automl.forecasting.time_column_name", f"column '{time_col}' is not in dataset {dataset_ref}")
     if label:
-        problems.extend(check_label(read_table(data_path, usecols=[label])[label], label, a.task, a.positive_label))
+        values = read_column(data_path, label, LABEL_SAMPLE_ROWS, sink)
+        problems.extend(check_label(values, label, a.task, a.positive_label))
     return problems
 
 
 def check_label(values, label: str, task: str, positive_label=None) -> list[Problem]:
     """Whether a label column can be learned for `task`."""
+    problems = _label_values(values, label, task, positive_label)
+    labelled = int(values.notna().sum())
+    if not any(p.level == "error" for p in problems) and labelled < MIN_LABELLED_ROWS:
+        problems.append(Problem("automl.label_column_name", f"column '{label}' has a value in only {labelled} "
+                                f"row(s); AutoML needs at least {MIN_LABELLED_ROWS} labelled rows: register more data"))
+    return problems
+
+
+def _label_values(values, label: str, task: str, positive_label=None) -> list[Problem]:
+    import numpy as np
     import pandas as pd
 
     where = "automl.label_column_name"
@@ -74,6 +89,10 @@ def check_label(values, label: str, task: str, positive_label=None) -> list[Prob
     if numeric.isna().any():
         bad = present[numeric.isna()].iloc[0]
         return [Problem(where, f"{task} needs a numeric label; '{label}' has values like {bad!r}")]
+    infinite = int(np.isinf(numeric.to_numpy(dtype=float)).sum())
+    if infinite:
+        return [Problem(where, f"column '{label}' has {infinite} infinite value(s) (inf); a label must be finite: "
+                               "fix or remove those rows")]
     if numeric.nunique() < 2:
         return [Problem(where, f"column '{label}' has a single value; there is nothing to predict")]
     return []

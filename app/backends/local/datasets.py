@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+import os
 import shutil
 import tempfile
 import urllib.error
@@ -9,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from app.backends.local.tables import count_rows, table_columns, table_format
-from app.core.errors import UserInputError
+from app.core.errors import UserInputError, disk_problem
 from app.core.progress import Sink
 
 URL_TIMEOUT_S = 30
@@ -26,29 +27,50 @@ def _file_name(source: str, index: int) -> str:
     return f"{index:03d}_{safe}"
 
 
-def _download(url: str, dest: Path, sink: Sink) -> None:
+def write_failure(exc: OSError, folder: Path) -> UserInputError:
+    """A failed write into the workspace, said plainly: nothing was registered."""
+    return UserInputError(f"cannot write the dataset snapshot into {folder}: {disk_problem(exc)}; "
+                          "nothing was registered, try again after that")
+
+
+def _write(out, chunk: bytes, dest: Path) -> None:
     try:
-        with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp, open(dest, "wb") as out:  # noqa: S310
-            total = int(resp.headers.get("Content-Length") or 0)
-            done = 0
-            while chunk := resp.read(CHUNK):
-                sink.check()
-                out.write(chunk)
-                done += len(chunk)
-                sink.progress(done / total if total else None, f"downloaded {done / 1e6:.1f} MB of {url}")
-    except urllib.error.HTTPError as exc:
-        raise UserInputError(f"{url}: the server answered {exc.code} {exc.reason}; check the address") from None
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        reason = getattr(exc, "reason", exc)
-        raise UserInputError(f"{url}: cannot download ({reason}); check the address and your network") from None
+        out.write(chunk)
+    except OSError as exc:
+        raise write_failure(exc, dest.parent) from None
+
+
+def _open_dest(dest: Path):
+    try:
+        return open(dest, "wb")
+    except OSError as exc:
+        raise write_failure(exc, dest.parent) from None
+
+
+def _download(url: str, dest: Path, sink: Sink) -> None:
+    with _open_dest(dest) as out:
+        try:
+            with urllib.request.urlopen(url, timeout=URL_TIMEOUT_S) as resp:  # noqa: S310
+                total = int(resp.headers.get("Content-Length") or 0)
+                done = 0
+                while chunk := resp.read(CHUNK):
+                    sink.check()
+                    _write(out, chunk, dest)
+                    done += len(chunk)
+                    sink.progress(done / total if total else None, f"downloaded {done / 1e6:.1f} MB of {url}")
+        except urllib.error.HTTPError as exc:
+            raise UserInputError(f"{url}: the server answered {exc.code} {exc.reason}; check the address") from None
+        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+            reason = getattr(exc, "reason", exc)
+            raise UserInputError(f"{url}: cannot download ({reason}); check the address and your network") from None
 
 
 def _copy(src: Path, dest: Path, sink: Sink) -> None:
     size, done = max(src.stat().st_size, 1), 0
-    with open(src, "rb") as fin, open(dest, "wb") as out:
+    with open(src, "rb") as fin, _open_dest(dest) as out:
         while chunk := fin.read(CHUNK):
             sink.check()
-            out.write(chunk)
+            _write(out, chunk, dest)
             done += len(chunk)
             sink.progress(done / size, f"copied {done / 1e6:.1f} MB of {src.name}")
 
@@ -93,17 +115,35 @@ def _inspect(files: list[Path], digest, sink: Sink) -> tuple[list[Path], str, li
     rows = 0
     for f in files:
         rows += count_rows(f, sink)
+        size, done = max(f.stat().st_size, 1), 0
         with open(f, "rb") as fh:
             while chunk := fh.read(CHUNK):
+                sink.check()
                 digest.update(chunk)
+                done += len(chunk)
+                sink.progress(done / size, f"hashed {done / 1e6:.1f} MB of {f.name}")
     if rows == 0:
         raise UserInputError("the data has no rows; register a file with data rows")
     return files, digest.hexdigest(), columns, rows
 
 
 def staging_dir(root: Path) -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    try:
+        root.mkdir(parents=True, exist_ok=True)
+        return Path(tempfile.mkdtemp(prefix=".staging-", dir=root))
+    except OSError as exc:
+        raise write_failure(exc, root) from None
+
+
+def publish(staging: Path, final: Path) -> None:
+    """Move a finished snapshot into its version folder (inside the caller's transaction)."""
+    try:
+        if final.exists():  # left by a crash between rename and commit: no row owns it
+            discard(final)
+        final.parent.mkdir(parents=True, exist_ok=True)
+        os.replace(staging, final)
+    except OSError as exc:
+        raise write_failure(exc, final.parent) from None
 
 
 def discard(path: Path) -> None:

@@ -20,7 +20,7 @@ from app.backends.local.locking import RunLock
 from app.backends.local.procs import create_time, kill_tree
 from app.backends.local.steps import StepOutcome, StepPlanner
 from app.core import runs as rs
-from app.core.errors import UserInputError
+from app.core.errors import UserInputError, disk_problem
 from app.core.spec import parse_spec
 
 POLL_S = 0.1
@@ -138,7 +138,10 @@ class Executor:
 
     def run_step(self, planner: StepPlanner, step) -> StepOutcome:
         name, step_id = step["name"], step["run_id"]
-        plan = planner.plan(name, step_id)
+        try:
+            plan = planner.plan(name, step_id)
+        except (OSError, UserInputError) as exc:
+            return self._fail_step(step_id, f"step '{name}' could not start: {_reason(exc)}")
         if plan.reused_from is not None:
             self.set_step(step_id, status=rs.COMPLETED, reused=1, reused_from=plan.reused_from["run_id"],
                           reuse_key=plan.reuse_key, started_at=time.time(), ended_at=time.time(),
@@ -151,7 +154,10 @@ class Executor:
         phase = "finalizing: registering the model" if name == "register" else f"running step {name}"
         self.set_run(status=rs.FINALIZING if name == "register" else rs.RUNNING, phase=phase)
         log_path = Path(step["log_path"])
-        proc = plan.start(log_path)
+        try:
+            proc = plan.start(log_path)
+        except OSError as exc:
+            return self._fail_step(step_id, f"step '{name}' could not start: {_reason(exc)}")
         self.set_step(step_id, status=rs.RUNNING, started_at=time.time(), reuse_key=plan.reuse_key,
                       pid=proc.pid, pid_created=create_time(proc.pid))
         tail = EventTail(plan.events_path, self.store, step_id, self.run_id) if plan.events_path else None
@@ -169,12 +175,14 @@ class Executor:
             return StepOutcome(rs.FAILED, error)
         try:
             outputs = planner.complete(name, step_id)
-        except UserInputError as exc:
-            error = f"step '{name}' failed: {exc}"
-            self.set_step(step_id, status=rs.FAILED, ended_at=time.time(), error=error, pid=None)
-            return StepOutcome(rs.FAILED, error)
+        except (OSError, UserInputError) as exc:
+            return self._fail_step(step_id, f"step '{name}' failed: {_reason(exc)}")
         self.set_step(step_id, status=rs.COMPLETED, ended_at=time.time(), outputs=outputs, pid=None)
         return StepOutcome(rs.COMPLETED)
+
+    def _fail_step(self, step_id: str, error: str) -> StepOutcome:
+        self.set_step(step_id, status=rs.FAILED, ended_at=time.time(), error=error, pid=None)
+        return StepOutcome(rs.FAILED, error)
 
     def _inherit_automl_results(self, source_run_id: str) -> None:
         """A reused AutoML step brings its best iteration and stop reason with it."""
@@ -221,6 +229,10 @@ class Executor:
         if proc.poll() is None:
             kill_tree(proc.pid)
             proc.wait()
+
+
+def _reason(exc: Exception) -> str:
+    return disk_problem(exc) if isinstance(exc, OSError) else str(exc)
 
 
 def _last_line(path: Path) -> str:

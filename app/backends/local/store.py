@@ -73,6 +73,8 @@ class Store:
         conn = self._open_checked()
         try:
             yield conn
+        except sqlite3.DatabaseError as exc:
+            raise self._translated(exc) from None
         finally:
             conn.close()
 
@@ -85,9 +87,12 @@ class Store:
             try:
                 yield conn
             except BaseException:
-                conn.execute("ROLLBACK")
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
                 raise
             conn.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            raise self._translated(exc) from None
         finally:
             conn.close()
 
@@ -96,6 +101,19 @@ class Store:
             return self.connect()
         except sqlite3.DatabaseError as exc:
             raise self._corrupt(exc) from None
+
+    def _translated(self, exc: sqlite3.DatabaseError) -> Exception:
+        """A damaged file, a full disk or a read-only folder becomes advice; anything else stays a bug."""
+        text = str(exc).lower()
+        if "malformed" in text or "not a database" in text:
+            return self._corrupt(exc)
+        if "full" in text:
+            return UserInputError(f"the disk holding workspace {self.path.parent} is full ({exc}); nothing was "
+                                  "recorded. Free some space and try again")
+        if "readonly" in text or "read-only" in text:
+            return UserInputError(f"workspace {self.path.parent} is read-only ({exc}); nothing was recorded. "
+                                  "Make the folder writable or choose another workspace")
+        return exc
 
     def _corrupt(self, exc) -> UserInputError:
         return UserInputError(

@@ -5,6 +5,7 @@ record exists; then the run is recorded and its detached executor started.
 """
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 import platform
@@ -27,7 +28,7 @@ TRACKED_PACKAGES = ("flaml", "lightgbm", "xgboost-cpu", "xgboost", "scikit-learn
 STEP_ORDER = ("data_prep", "automl", "register")
 
 
-def validate_for_workspace(backend, spec: PipelineSpec) -> list[Problem]:
+def validate_for_workspace(backend, spec: PipelineSpec, sink: Sink | None = None) -> list[Problem]:
     problems = validate_spec(spec, target="local")
     for step in STEP_ORDER:
         part = getattr(spec, step)
@@ -41,7 +42,7 @@ def validate_for_workspace(backend, spec: PipelineSpec) -> list[Problem]:
         dataset = backend.get_dataset(spec.dataset_name, spec.dataset_version)
     except NotFoundError as exc:
         return problems + [Problem("dataset", str(exc))]
-    problems += check_data(spec, backend.dataset_file(dataset), f"{dataset.name}:{dataset.version}")
+    problems += check_data(spec, backend.dataset_file(dataset), f"{dataset.name}:{dataset.version}", sink)
     return problems
 
 
@@ -61,7 +62,9 @@ def submit_run(backend, spec: PipelineSpec, overrides: dict, sink: Sink) -> str:
         known = ", ".join(spec.parameters) or "none"
         raise UserInputError(f"unknown pipeline parameter(s) {', '.join(unknown)}; the spec defines: {known}")
     sink.progress(None, "validating the spec and the data")
-    problems = validate_for_workspace(backend, spec)
+    # Validate with the submitted values, so a bad --set model name is refused before any step runs.
+    problems = validate_for_workspace(backend, dataclasses.replace(spec, parameters={**spec.parameters, **overrides}),
+                                      sink)
     if errors_only(problems):
         raise SpecError(errors_only(problems))
     sink.check()

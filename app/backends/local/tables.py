@@ -39,6 +39,11 @@ def csv_header(path: Path) -> list[str]:
         raise UserInputError(f"{path.name}: the first line is empty; the file needs a header row")
     if not has_row:
         raise UserInputError(f"{path.name}: has a header but no data rows")
+    if len(header) == 1:
+        raise UserInputError(_one_column_message(path.name, header[0]))
+    if all(_is_number(h) for h in header):
+        raise UserInputError(f"{path.name}: the first line ({', '.join(header[:5])}…) holds numbers, not column "
+                             "names; add a header row naming each column")
     seen, dupes = set(), []
     for name in header:
         if name in seen:
@@ -47,6 +52,21 @@ def csv_header(path: Path) -> list[str]:
     if dupes:
         raise UserInputError(f"{path.name}: duplicate column names {sorted(set(dupes))}; rename them so each is unique")
     return header
+
+
+def _one_column_message(file_name: str, header: str) -> str:
+    found = [name for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")) if sep in header]
+    why = f"the values seem to be separated by {found[0]}" if found else "a dataset needs features and a label"
+    return (f"{file_name}: only one column was found ({why}); save the file as comma-separated CSV "
+            "with a header row")
+
+
+def _is_number(text: str) -> bool:
+    try:
+        float(text)
+    except ValueError:
+        return False
+    return True
 
 
 def read_table(path: str | Path, nrows: int | None = None, usecols: list[str] | None = None) -> "pd.DataFrame":
@@ -86,6 +106,28 @@ def table_columns(path: Path) -> list[str]:
         except Exception as exc:  # noqa: BLE001
             raise UserInputError(f"{path.name}: not a readable Parquet file ({exc})") from None
     return csv_header(path)
+
+
+def read_column(path: Path, column: str, max_rows: int, sink=None) -> "pd.Series":
+    """One column's first `max_rows` values, CSV read in chunks so a big file reports progress and can stop."""
+    import pandas as pd
+
+    if table_format(path) == "parquet":
+        return read_table(path, usecols=[column])[column].head(max_rows)
+    parts, have, size = [], 0, max(path.stat().st_size, 1)
+    try:
+        with open(path, "rb") as raw:
+            for chunk in pd.read_csv(raw, chunksize=200_000, encoding="utf-8-sig", usecols=[column], low_memory=False):
+                parts.append(chunk[column])
+                have += len(chunk)
+                if sink is not None:
+                    sink.check()
+                    sink.progress(min(raw.tell() / size, 1.0), f"checked {have:,} values of '{column}'")
+                if have >= max_rows:
+                    break
+    except (ValueError, pd.errors.ParserError) as exc:
+        raise UserInputError(f"{path.name}: malformed CSV ({exc})") from None
+    return pd.concat(parts, ignore_index=True).head(max_rows) if parts else pd.Series([], name=column, dtype=object)
 
 
 def count_rows(path: Path, sink=None) -> int:

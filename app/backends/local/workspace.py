@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 import json
-import os
 import time
 from pathlib import Path
 
@@ -81,10 +80,7 @@ class LocalBackend:
                     return dataset_from_row(latest)
                 version = (latest["version"] + 1) if latest else 1
                 final = self.layout.dataset_dir(name, version)
-                if final.exists():  # left by a crash between rename and commit: no row owns it
-                    ds.discard(final)
-                final.parent.mkdir(parents=True, exist_ok=True)
-                os.replace(staging, final)
+                ds.publish(staging, final)
                 path = final / files[0].name if len(files) == 1 else final
                 c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?)",
                           (name, version, json.dumps([str(s) for s in sources]), digest, str(path), rows,
