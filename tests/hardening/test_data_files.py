@@ -18,7 +18,11 @@ WIDE_COLUMNS = 10_000
     ("a\tb\tc\n1\t2\t3\n", "separated by tabs"),
     ("name,v\ncaf\xe9,1\nx,2\n".encode("latin-1"), "not UTF-8 text (byte 10); re-save the file as UTF-8 CSV"),
     ("a,a,b\n1,2,3\n", "duplicate column names ['a']; rename them so each is unique"),
-], ids=["empty", "header-only", "no-header", "semicolons", "tabs", "latin-1", "duplicate-columns"])
+    ("a,b\n1,2\n3,4,5\n6,7\n", "a row has more values than the header ('3,4,5'); check the delimiter"),
+    ('a,b\n1,"never closed\n3,4\n', "malformed CSV (Error tokenizing data. C error: EOF inside string"),
+    (b"a,b\n" + b"1,2\n" * 20_000 + b"3,caf\xe9\n", "not UTF-8 text further down the file; re-save the file as UTF-8"),
+], ids=["empty", "header-only", "no-header", "semicolons", "tabs", "latin-1", "duplicate-columns", "ragged-rows",
+        "unclosed-quote", "late-latin-1"])
 def test_unreadable_tables_are_refused(cli, write_file, content, fragment):
     err = cli.refused("datasets", "register", "bad", write_file("bad.csv", content))
     assert fragment in err and "bad.csv" in err

@@ -94,7 +94,7 @@ def read_table(path: str | Path, nrows: int | None = None, usecols: list[str] | 
     except ValueError as exc:
         raise UserInputError(f"{path.name}: cannot be read as CSV ({exc})") from None
     except pd.errors.ParserError as exc:
-        raise UserInputError(f"{path.name}: malformed CSV ({exc}); check the delimiter and quoting") from None
+        raise UserInputError(_malformed(path.name, exc)) from None
 
 
 def table_columns(path: Path) -> list[str]:
@@ -126,18 +126,19 @@ def read_column(path: Path, column: str, max_rows: int, sink=None) -> "pd.Series
                 if have >= max_rows:
                     break
     except (ValueError, pd.errors.ParserError) as exc:
-        raise UserInputError(f"{path.name}: malformed CSV ({exc})") from None
+        raise UserInputError(_malformed(path.name, exc)) from None
     return pd.concat(parts, ignore_index=True).head(max_rows) if parts else pd.Series([], name=column, dtype=object)
 
 
 def count_rows(path: Path, sink=None) -> int:
-    """Rows of a table without loading it whole (CSV read in chunks)."""
+    """Rows of a table without loading it whole (CSV read in chunks, every row checked against the header)."""
     if table_format(path) == "parquet":
         import pyarrow.parquet as pq
 
         return pq.ParquetFile(path).metadata.num_rows
     import pandas as pd
 
+    check_row_lengths(path, sink)
     total, size = 0, max(path.stat().st_size, 1)
     try:
         with open(path, "rb") as raw:
@@ -148,5 +149,48 @@ def count_rows(path: Path, sink=None) -> int:
                     sink.check()
                     sink.progress(min(raw.tell() / size, 1.0), f"counted {total:,} rows")
     except (ValueError, pd.errors.ParserError) as exc:
-        raise UserInputError(f"{path.name}: malformed CSV ({exc})") from None
+        raise UserInputError(_malformed(path.name, exc)) from None
     return total
+
+
+def check_row_lengths(path: Path, sink=None) -> None:
+    """Refuse a row with more values than the header (pandas would drop them silently when counting)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    columns = csv_header(path)
+    too_long: list[str] = []
+
+    def invalid_row(row) -> str:
+        if row.actual_columns < row.expected_columns:  # read as gaps, as pandas does
+            return "skip"
+        too_long.append(row.text)
+        return "error"
+
+    size = max(path.stat().st_size, 1)
+    with open(path, "rb") as raw:
+        try:
+            reader = pacsv.open_csv(
+                raw, read_options=pacsv.ReadOptions(block_size=1 << 22),
+                parse_options=pacsv.ParseOptions(newlines_in_values=True, invalid_row_handler=invalid_row),
+                convert_options=pacsv.ConvertOptions(column_types={c: pa.string() for c in columns}))
+            for _batch in reader:
+                if sink is not None:
+                    sink.check()
+                    sink.progress(min(raw.tell() / size, 1.0), f"checked the rows of {path.name}")
+        except pa.ArrowInvalid as exc:
+            raise UserInputError(_csv_problem(path.name, exc, too_long)) from None
+
+
+def _csv_problem(file_name: str, exc: Exception, too_long: list[str]) -> str:
+    if too_long:
+        return (f"{file_name}: a row has more values than the header ({too_long[0][:80]!r}); "
+                "check the delimiter and the quoting")
+    text = str(exc).splitlines()[0]
+    if "UTF8" in text or "UTF-8" in text:
+        return f"{file_name}: not UTF-8 text further down the file; re-save the file as UTF-8 CSV"
+    return _malformed(file_name, text)
+
+
+def _malformed(file_name: str, problem) -> str:
+    return f"{file_name}: malformed CSV ({str(problem).strip()}); check the delimiter and the quoting"
