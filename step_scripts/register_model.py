@@ -30,7 +30,7 @@ PARAMS_FILE = "dataprep_params.json"
 METRICS_FILE = "metrics_data.json"
 MANIFEST_FILE = "manifest.json"
 # Azure ML's own rule for model names (azureml model_name_validation).
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}\Z")  # \Z: "$" would let a trailing newline in
 MODEL_NAMES = ("model_data", "model_data.pkl", "model.pkl")
 METRICS_NAMES = ("metrics_data", "metrics_data.json", "metrics.json")
 PARAMS_NAMES = (PARAMS_FILE,)

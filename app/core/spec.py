@@ -16,7 +16,7 @@ from app.core.errors import SpecError, UserInputError
 from app.core.yaml_io import dump_yaml, load_yaml_text
 
 BUNDLED_DATAPREP = "bundled:dataprep"
-NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}$")
+NAME_PATTERN = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}\Z")  # \Z: "$" would let a trailing newline in
 PARAM_REF = re.compile(r"^\$\{([A-Za-z_][A-Za-z0-9_]*)\}$")
 
 

@@ -21,7 +21,7 @@ FORECASTING_KEYS = (
 )
 LOCAL_KEYS = ("warm_start", "seed")
 NO_LOCAL_EFFECT = ("model_explainability", "max_concurrent_iterations", "mem_in_mb")
-_DATASET_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}(:[1-9][0-9]*)?$")
+_DATASET_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}(:[1-9][0-9]*)?\Z")
 
 
 def validate_spec(spec: PipelineSpec, target: str = "local", base_dir: Path | None = None) -> list[Problem]:

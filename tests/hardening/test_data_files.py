@@ -77,8 +77,8 @@ def test_unlearnable_labels_are_refused_before_a_run_exists(cli, write_file, wri
     assert f"automl.label_column_name: {fragment}" in err
 
 
-@pytest.mark.parametrize("name", ["../evil", "a/b", "a\\b", "a\0b", "x" * 300, "", ".hidden"],
-                         ids=["dotdot", "slash", "backslash", "nul", "very-long", "empty", "leading-dot"])
+@pytest.mark.parametrize("name", ["../evil", "a/b", "a\\b", "a\0b", "x" * 300, "", ".hidden", "ok\n"],
+                         ids=["dotdot", "slash", "backslash", "nul", "very-long", "empty", "leading-dot", "newline"])
 def test_dataset_names_never_become_paths(cli, ws, write_file, name):
     err = cli.refused("datasets", "register", name, write_file("ok.csv", "a,b\n1,2\n"))
     assert "is not a dataset name; use letters, digits" in err

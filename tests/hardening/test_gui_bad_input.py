@@ -185,3 +185,24 @@ def test_missing_dataprep_script_is_blocked(qtbot, wizard_on, tmp_path):
     page.custom.setChecked(True)
     page.script.setText(str(tmp_path / "nowhere" / "prepare.py"))
     _blocked(qtbot, wizard, page, "data_prep.script", "script not found")
+
+
+@pytest.mark.parametrize("text, fragment", [
+    ("a: &a [x, x, x]\nb: [*a, *a, *a]\n", "YAML anchors (&a) are not allowed in a spec"),
+    ("experiment: x\n\tdataset: y\n", "does not allow tab characters for indentation; use spaces"),
+    ("experiment: x\n" + "# padding\n" * 110_000, "file is larger than 1000 kB"),
+    ("experiment: x\nautoml: {iterations: ten}\n", "automl.iterations: must be a whole number, got 'ten'"),
+], ids=["alias", "tab", "huge", "wrong-type"])
+def test_opening_a_bad_spec_in_the_main_window(qtbot, tmp_path, ws, text, fragment):
+    from app.ui import main_window as mw
+    from app.ui.settings import UiSettings
+
+    window = mw.MainWindow(UiSettings(tmp_path / "ui.ini"), open_backend=lambda location, **o: LocalBackend(ws),
+                           with_monitor=False)
+    qtbot.addWidget(window)
+    path = tmp_path / "bad.yaml"
+    path.write_text(text, encoding="utf-8")
+    with qtbot.waitSignal(window.reporter.reported, timeout=5_000) as blocker:
+        assert window.open_spec(str(path)) is None
+    assert fragment in blocker.args[0] and window.spec is None
+    window.reporter.last_dialog.close()

@@ -98,7 +98,8 @@ def test_names_in_the_spec(cli, write_spec, top, fragment):
     ("model_name=", "register.model_name: '' is not a model name"),
     ("nope=1", "unknown pipeline parameter(s) nope; the spec defines: model_name"),
     ("no_equals", "--set expects PARAM=VALUE, got 'no_equals'"),
-], ids=["slash", "dotdot", "empty", "unknown", "no-equals"])
+    ("model_name=Model\n", "is not a model name"),
+], ids=["slash", "dotdot", "empty", "unknown", "no-equals", "newline"])
 def test_bad_parameter_values_are_refused_before_any_step_runs(cli, write_spec, pair, fragment):
     assert fragment in cli.refused("run", write_spec(), "--set", pair)
 
