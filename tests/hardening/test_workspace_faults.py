@@ -89,7 +89,7 @@ def _failing_open(monkeypatch, under: Path, code: int):
 @pytest.mark.parametrize("code, fragment", [
     (errno.ENOSPC, "the disk is full; free some space"),
     (errno.EROFS, "the folder cannot be written (read-only or no permission)"),
-])
+], ids=["full", "read-only"])
 def test_registration_on_a_full_or_read_only_disk(cli, ws, monkeypatch, code, fragment):
     _failing_open(monkeypatch, ws / "datastore", code)
     err = cli.refused("datasets", "register", "more", str(locator.sample_dataset()))
@@ -142,7 +142,8 @@ def _assert_failed_consistently(backend, run_id, step_name, fragment):
 
 
 @pytest.mark.parametrize("code, fragment", [(errno.ENOSPC, "the disk is full"),
-                                            (errno.EROFS, "the folder cannot be written (read-only or no permission)")])
+                                            (errno.EROFS, "the folder cannot be written (read-only or no permission)")],
+                         ids=["full", "read-only"])
 def test_step_output_folder_on_a_full_or_read_only_disk(prepared_run, monkeypatch, code, fragment):
     backend, run_id = prepared_run
     real_mkdir = Path.mkdir
