@@ -34,7 +34,7 @@ def submit_job(backend, spec, parameters: dict, sink=None) -> str:
     return backend.submit(spec, parameters or {}, sink=sink)
 
 
-def failure_details(backend, run) -> str:
+def failure_details(backend, run, sink=None) -> str:
     """The log tail of the step that failed (or of every step), for the error dialog's Details."""
     steps = [s for s in run.steps if s.status == FAILED] or list(run.steps)
     parts = []

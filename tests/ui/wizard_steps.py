@@ -44,3 +44,12 @@ def set_budget(wizard, iterations: str = "4", timeout_minutes: str = "1") -> Non
     page.timeout_unit.setCurrentText("minutes")
     page.timeout.setText(timeout_minutes)
     page.numbers["n_cross_validations"].setText("")
+
+
+def walk_to(qtbot, wizard, folder: str, page_id: int) -> None:
+    """From the workspace page to `page_id`, on a backend that already holds the spec's dataset."""
+    connect_local(qtbot, wizard, folder)
+    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=20_000)
+    for next_id in range(w.PAGE_COMPUTE, page_id + 1):
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.currentId() == next_id, timeout=20_000)
