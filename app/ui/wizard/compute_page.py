@@ -79,15 +79,23 @@ class ComputePage(SpecPage):
         row = QHBoxLayout()
         row.addWidget(self.create_button)
         row.addWidget(self.status, 1)
+        self.targets.setMaximumHeight(180)
+        self.note = QLabel()
+        self.note.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.targets, 1)
+        layout.addWidget(self.targets)
         layout.addLayout(row)
         layout.addWidget(self.messages.add("compute"))
+        layout.addWidget(self.note)
+        layout.addStretch(1)
         self._loaded = False
 
     def initializePage(self) -> None:
         azure = self.target == "azure"
         self.create_button.setVisible(azure)
+        self.note.setText("Clusters scale out on Azure; pick one, or create one with its VM size and node range."
+                          if azure else "A local workspace runs every step on this machine, one run at a time; "
+                          "runs submitted meanwhile wait in the queue. Use an Azure ML workspace for clusters.")
         if not azure and self.spec.compute != "local":
             self.spec.compute = "local"
         self.reload()

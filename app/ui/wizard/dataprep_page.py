@@ -141,7 +141,10 @@ class DataPrepPage(SpecPage):
             for col, widget in ((COL_DROP, drop), (COL_FILL, fill), (COL_ENCODE, encode), (COL_BINS, bins)):
                 widget.setEnabled(p.name != label)
                 self.table.setCellWidget(row, col, widget)
+            drop.toggled.connect(lambda dropped, ws=(fill, encode, bins): [x.setDisabled(dropped) for x in ws])
             drop.toggled.connect(self._sync)
+            for widget in (fill, encode, bins):
+                widget.setDisabled(drop.isChecked() or p.name == label)
             fill.currentIndexChanged.connect(self._sync)
             encode.toggled.connect(self._sync)
             bins.valueChanged.connect(self._sync)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import datetime as dt
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QTreeWidget,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QPushButton, QSizePolicy, QTreeWidget,
                                QTreeWidgetItem, QVBoxLayout)
 
 from app.core.spec import Problem
@@ -48,7 +48,8 @@ class DatasetPage(SpecPage):
 
         self.preview = None
         self.label = QComboBox()
-        self.label.setMinimumWidth(220)
+        self.label.setMinimumWidth(260)
+        self.label.setSizePolicy(QSizePolicy.Policy.Fixed, QSizePolicy.Policy.Fixed)
         self.label.activated.connect(self._label_chosen)
         self.label_message = self.messages.add(LABEL_PATH)
         form = QFormLayout()
@@ -93,8 +94,10 @@ class DatasetPage(SpecPage):
             self.datasets.addTopLevelItem(item)
             if v.name == wanted_name and v.version == (wanted_version or self._latest[v.name]):
                 selected = item
-        for i in range(5):
-            self.datasets.resizeColumnToContents(i)
+        for column in range(self.datasets.columnCount()):
+            self.datasets.resizeColumnToContents(column)
+            # the measured width leaves no room for the item margins, so names were elided
+            self.datasets.setColumnWidth(column, self.datasets.columnWidth(column) + 16)
         self.datasets.blockSignals(False)
         if selected is not None:
             selected.setSelected(True)

@@ -31,6 +31,15 @@ def _browse_row(edit: QWidget, button: QPushButton) -> QWidget:
     return row
 
 
+def _left(button: QPushButton) -> QWidget:
+    row = QWidget()
+    layout = QHBoxLayout(row)
+    layout.setContentsMargins(0, 0, 0, 0)
+    layout.addWidget(button)
+    layout.addStretch(1)
+    return row
+
+
 class WorkspacePage(QWizardPage):
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -56,7 +65,7 @@ class WorkspacePage(QWizardPage):
         local_box = QGroupBox()
         local_form = QFormLayout(local_box)
         local_form.addRow("Folder:", _browse_row(self.folder, browse))
-        local_form.addRow("", default_button)
+        local_form.addRow("", _left(default_button))
         local_form.addRow("", QLabel("A new folder is created and set up as a workspace when it does not exist."))
 
         self.azure_box = QGroupBox()
@@ -92,6 +101,7 @@ class WorkspacePage(QWizardPage):
         row = QHBoxLayout()
         row.addWidget(self.connect_button)
         row.addWidget(self.busy, 1)
+        row.addStretch(1)
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.local_radio)
