@@ -89,3 +89,33 @@ def test_many_valued_categories_are_ordered_by_mean_target():
     assert codes[y == 1].min() > codes[y == 0].max()       # one split separates them
     unordered = DataTransformer().fit(frame).transform(frame)["city"]
     assert unordered[y == 1].min() < unordered[y == 0].max()
+
+
+def test_a_failed_trial_becomes_a_failed_iteration_and_the_search_goes_on(tmp_path):
+    import json
+
+    from app.backends.local.automl import learners
+    from app.backends.local.automl.outputs import Outputs
+    from app.backends.local.automl.search import SearchCallbacks, SearchState
+    from app.backends.local.automl.settings import make_plan
+    from app.core.spec import AutoMLSettings
+
+    plan = make_plan(AutoMLSettings(label_column_name="y", iterations=5), 0, [])
+    plan.eval_method = "holdout"
+    X = pd.DataFrame({"a": np.arange(40.0)})
+    y = np.arange(40) % 2
+    outputs = Outputs(tmp_path / "out", tmp_path / "events.jsonl")
+    step = SimpleNamespace(state=SearchState(run_id="R", plan=plan), outputs=outputs,
+                           prepared=SimpleNamespace(classes=np.array([0, 1]), n_classes=2, positive=1, y_range=1.0,
+                                                    y=y, weight=None),
+                           stop_requested=lambda: False, write_summary=lambda: None)
+    callbacks = SearchCallbacks(step, X)
+    broken = learners.tolerant_learners("classification", ["lgbm"])["lgbm"](task="binary", n_estimators=4,
+                                                                           num_leaves=-3, n_jobs=1)
+    broken.fit(X, y)
+    loss, _ = callbacks.metric_fn(X, y, broken, [0, 1], X, y, config={"num_leaves": -3})
+    assert loss == float("inf")
+    event = json.loads((tmp_path / "events.jsonl").read_text().splitlines()[-1])
+    assert event["status"] == "Failed" and event["run_algorithm"] == "LightGBM"
+    assert "num_leaves" in event["error"] and event["metrics"] == {}
+    assert step.state.best is None and len(step.state.records) == 1

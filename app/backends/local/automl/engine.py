@@ -128,8 +128,11 @@ class Step:
             kwargs["sample_weight"] = p.weight
         if plan.starting_points:
             kwargs["starting_points"] = plan.starting_points
+        automl = AutoML()
+        for name, cls in learners.tolerant_learners(kwargs["task"], plan.learners).items():
+            automl.add_learner(name, cls)
         try:
-            AutoML().fit(X_train=Xf, y_train=p.y, **kwargs)
+            automl.fit(X_train=Xf, y_train=p.y, **kwargs)
         except SearchStopped as stop:
             return stop.reason
         if not self.state.trials:

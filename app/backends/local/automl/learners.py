@@ -17,15 +17,46 @@ def azure_name(task: str, learner: str) -> str:
     return learner
 
 
-def learner_of(estimator) -> str:
-    """The FLAML estimator_list name of a FLAML estimator object."""
+def _flaml_classes(task: str) -> dict:
     from flaml.automl.task.factory import task_factory
 
-    table = task_factory("classification" if estimator._task.is_classification() else "regression").estimators
-    for name, cls in table.items():
-        if type(estimator) is cls:
-            return name
+    return task_factory(task).estimators
+
+
+def learner_of(estimator) -> str:
+    """The FLAML estimator_list name of a FLAML estimator object (or of a tolerant subclass)."""
+    table = _flaml_classes("classification" if estimator._task.is_classification() else "regression")
+    for cls in type(estimator).__mro__:
+        for name, known in table.items():
+            if cls is known:
+                return name
     return type(estimator).__name__
+
+
+def tolerant_learners(task: str, names: list[str]) -> dict[str, type]:
+    """FLAML estimator classes whose failed fit is recorded instead of ending the whole search.
+
+    The failure is kept on the estimator (`failure`) for the metric callback, which then
+    reports a Failed iteration; FLAML sees an infinite loss and moves on."""
+    table = _flaml_classes(task)
+    return {name: _tolerant(table[name]) for name in names if name in table}
+
+
+def _tolerant(cls: type) -> type:
+    def fit(self, X_train, y_train, budget=None, free_mem_ratio=0, **kwargs):
+        self.failure = None
+        try:
+            return cls.fit(self, X_train, y_train, budget=budget, free_mem_ratio=free_mem_ratio, **kwargs)
+        except Exception as exc:  # one bad configuration must not end the run
+            self.failure = f"{type(exc).__name__}: {exc}"
+            return 0.0
+
+    return type(cls.__name__, (cls,), {"fit": fit, "wrapped": cls})
+
+
+def base_class(cls: type) -> type:
+    """The FLAML class behind a tolerant subclass (refits should fail loudly)."""
+    return getattr(cls, "wrapped", cls)
 
 
 def refit(estimator_class, task_obj, config: dict, X, y, weight, n_jobs: int, budget: float | None):

@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from app.core import catalog
-from app.core.runs import COMPLETED, IterationRecord
+from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.backends.local.automl import learners, scoring
 from app.backends.local.automl.portfolio import is_start
 from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW, Plan
@@ -45,6 +45,7 @@ class Trial:
     weight: np.ndarray | None = None
     model: object = None                   # refitted on all training rows (bests only)
     step_name: str | None = None           # the estimator step's name in the pickled pipeline
+    failure: str | None = None             # why training failed (a Failed iteration)
 
 
 @dataclass
@@ -85,7 +86,8 @@ class SearchCallbacks:
     def metric_fn(self, X_val, y_val, estimator, labels, X_train, y_train,
                   weight_val=None, weight_train=None, config=None, groups_val=None, groups_train=None):
         self._check_stop()
-        pred = self._predict(estimator, X_val)
+        failure = getattr(estimator, "failure", None)
+        pred = None if failure else self._predict(estimator, X_val)
         self._folds.append((np.asarray(y_val), pred, None if weight_val is None else np.asarray(weight_val),
                             config or {}, estimator))
         if self.state.plan.eval_method == "holdout":
@@ -113,18 +115,30 @@ class SearchCallbacks:
 
     def _finish_trial(self) -> float:
         folds, self._folds = self._folds, []
+        config, estimator = folds[0][3], folds[0][4]
+        failures = [f[4].failure for f in folds if getattr(f[4], "failure", None)]
+        if failures:
+            self._commit_failed(learners.learner_of(estimator), dict(config), failures[0])
+            self._check_limits()
+            return math.inf
         y = np.concatenate([f[0] for f in folds])
         pred = np.concatenate([f[1] for f in folds])
         weight = None if folds[0][2] is None else np.concatenate([f[2] for f in folds])
-        config, estimator = folds[0][3], folds[0][4]
         metrics = self.score_predictions(y, pred, weight)
         trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
-                      metrics=metrics, value=metrics.get(self.metric), estimator_class=type(estimator),
+                      metrics=metrics, value=metrics.get(self.metric),
+                      estimator_class=learners.base_class(type(estimator)),
                       task_obj=estimator._task, pred=pred, y=y, weight=weight)
         seeded = is_start(trial.config, self.state.plan.starting_points.get(trial.learner, []))
         self.commit(trial, seeded=seeded)
         self._check_limits()
         return scoring.loss(self.metric, trial.value)
+
+    def _commit_failed(self, learner: str, config: dict, failure: str) -> None:
+        trial = Trial(iteration=len(self.state.trials), learner=learner, config=config, metrics={}, value=None,
+                      failure=failure)
+        self.commit(trial, seeded=False)
+        print(f"      iteration {trial.iteration} failed: {failure}", file=sys.stderr, flush=True)
 
     def score_predictions(self, y, pred, weight) -> dict:
         p = self.prepared
@@ -147,7 +161,7 @@ class SearchCallbacks:
         algorithm = algorithm or learners.azure_name(state.plan.task, trial.learner)
         preprocessor = learners.PREPROCESSOR if preprocessor is None else preprocessor
         record = IterationRecord(run_id=f"{state.run_id}_{trial.iteration}", iteration=trial.iteration,
-                                 status=COMPLETED, run_algorithm=algorithm, run_preprocessor=preprocessor,
+                                 status=FAILED if trial.failure else COMPLETED, run_algorithm=algorithm, run_preprocessor=preprocessor,
                                  hyperparameters=hyperparameters if hyperparameters is not None else trial.config,
                                  metrics=trial.metrics, duration_s=duration, seeded=seeded)
         with self.outputs.lock:
@@ -164,7 +178,8 @@ class SearchCallbacks:
                                run_algorithm=algorithm, run_preprocessor=preprocessor,
                                hyperparameters=record.hyperparameters, metrics=record.metrics,
                                duration_s=duration, seeded=seeded, primary_metric=self.metric,
-                               is_best=improved, best_so_far=state.best_value(), learner=trial.learner)
+                               is_best=improved, best_so_far=state.best_value(), learner=trial.learner,
+                               **({"error": trial.failure} if trial.failure else {}))
         best = state.best_value()
         print(f"{trial.iteration:>4}  {preprocessor} {algorithm:<22} {duration:7.2f}s  "
               f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)
