@@ -46,3 +46,23 @@ def test_url_that_never_answers_times_out(cli, server, monkeypatch):
 def test_url_with_nothing_listening(cli):
     err = cli.refused("datasets", "register", "web", "http://127.0.0.1:9/data.csv")
     assert "cannot download" in err and "Connection refused" in err
+
+
+def test_register_dialog_shows_a_404(qtbot, ws, server):
+    from app.backends.local.workspace import LocalBackend
+    from app.ui.wizard.register_dialog import RegisterDatasetDialog
+    from app.ui.workers import JobRunner
+
+    from .workspace_checks import fingerprint
+
+    before = fingerprint(ws)
+    runner = JobRunner()
+    dialog = RegisterDatasetDialog(LocalBackend(ws), runner)
+    qtbot.addWidget(dialog)
+    dialog.add_sources([f"{server}/missing.csv"])
+    assert "previewed after they are registered" in dialog.preview.note.text()
+    qtbot.waitUntil(dialog.register_button.isEnabled, timeout=5_000)
+    dialog.register_button.click()
+    qtbot.waitUntil(lambda: "the server answered 404 Not Found" in dialog.message.text(), timeout=10_000)
+    runner.shutdown()
+    assert dialog.dataset is None and fingerprint(ws) == before
