@@ -126,7 +126,8 @@ class _TrainingContext:
         self.prepared = prepare(read_table(data), settings, seed)
         sink.check()
         sink.progress(0.1, "featurizing the training data")
-        self.transformer, self.scaler, self.Xf = fit_featurizer(self.prepared.X, settings.featurization)
+        self.transformer, self.scaler, self.Xf = fit_featurizer(self.prepared.X, settings.featurization,
+                                                                self.prepared.y, self.prepared.n_classes)
 
     def fit_learner(self, record: IterationRecord):
         """The underlying model of a single-learner iteration, trained on all training rows."""
