@@ -43,6 +43,7 @@ def test_warm_start_ignores_other_columns_and_can_be_switched_off(runner, tmp_pa
                        extra=("--warm-start", saved))
     assert any("other columns" in w["message"] for w in other.of("warning"))
     assert other.of("iteration")[0]["hyperparameters"]["n_estimators"] == 100   # the library default
+    assert not other.of("iteration")[0]["seeded"]
     off = runner.run(frame, fast(iterations=2, allowed_models=["LightGBM"], local={"warm_start": False}),
                      extra=("--warm-start", saved))
     assert any("local.warm_start is false" in w["message"] for w in off.of("warning"))

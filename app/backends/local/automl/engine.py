@@ -101,6 +101,7 @@ class Step:
             plan.warnings.extend(notes)
         elif self.warm_start:
             plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
+        plan.warm_starts = warm
         return merge(warm, starting_points(plan.learners, len(p.y), p.classes is not None))
 
     def _search(self, callbacks: SearchCallbacks, Xf) -> str:

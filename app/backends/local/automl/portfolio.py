@@ -3,7 +3,8 @@
 FLAML starts each learner from its cheapest configuration (e.g. 4 trees), which needs many
 iterations to become competitive. Azure's first iterations are sensible defaults instead;
 starting from them gives a strong model in the first few iterations, and FLAML's local
-search then refines around them. Iterations trained from one of these say `seeded: true`.
+search then refines around them. Only configurations from earlier runs (warm start) make
+an iteration `seeded: true`; these defaults are every run's ordinary opening.
 """
 from __future__ import annotations
 

@@ -129,7 +129,7 @@ class SearchCallbacks:
                       metrics=metrics, value=metrics.get(self.metric),
                       estimator_class=learners.base_class(type(estimator)),
                       task_obj=estimator._task, pred=pred, y=y, weight=weight)
-        seeded = is_start(trial.config, self.state.plan.starting_points.get(trial.learner, []))
+        seeded = is_start(trial.config, self.state.plan.warm_starts.get(trial.learner, []))
         self.commit(trial, seeded=seeded)
         self._check_limits()
         return scoring.loss(self.metric, trial.value)

@@ -43,6 +43,7 @@ class Plan:
     validation_size: float = 0.1
     validation_rule: str = ""
     starting_points: dict = field(default_factory=dict)   # FLAML learner -> [first configurations]
+    warm_starts: dict = field(default_factory=dict)       # the ones from earlier runs (seeded iterations)
 
     @property
     def task(self) -> str:
