@@ -185,3 +185,26 @@ def test_excepthook_reports_uncaught_errors(qtbot, window):
     finally:
         sys.excepthook = sys.__excepthook__
     assert "boom in a slot" in report.args[0] and "Traceback" in report.args[1]
+
+
+def test_datasets_dialog_lists_and_previews(qtbot, connected):
+    dialog = connected.show_datasets()
+    qtbot.waitUntil(lambda: dialog.tree.topLevelItemCount() == 1, timeout=10_000)
+    dialog.tree.topLevelItem(0).setSelected(True)
+    qtbot.waitUntil(lambda: dialog.preview.sample is not None, timeout=10_000)
+    assert "Survived" in dialog.preview.sample.columns
+    dialog.close()
+
+
+def test_switch_workspace_adopts_the_new_backend(qtbot, connected, tmp_path):
+    from .fake_backend import FakeBackend
+
+    other = FakeBackend(name="other")
+    connected.open_backend = lambda location, **o: other
+    connected.switch_workspace()
+    dialog = connected._dialogs["switch"]
+    dialog.page_workspace.folder.setCurrentText(str(tmp_path / "other"))
+    with qtbot.waitSignal(connected.workspace_changed, timeout=10_000) as changed:
+        dialog.button(dialog.WizardButton.FinishButton).click()  # connects, then opens
+    assert changed.args == [other] and connected.backend is other
+    assert "other" in connected.workspace_label.text()

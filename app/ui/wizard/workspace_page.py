@@ -219,7 +219,10 @@ class WorkspacePage(QWizardPage):
         self.completeChanged.emit()
         if self.wizard().currentPage() is self and getattr(self, "_advance_after_connect", False):
             self._advance_after_connect = False
-            self.wizard().next()
+            if self.isFinalPage() or self.wizard().nextId() == -1:
+                self.wizard().accept()
+            else:
+                self.wizard().next()
 
     def _show_connected(self, backend) -> None:
         info = backend.describe()
