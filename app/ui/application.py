@@ -14,7 +14,7 @@ from PySide6.QtWidgets import QApplication
 from app import __version__
 from app.ui.logs import setup_logging
 from app.ui.main_window import MainWindow
-from app.ui.reporter import ErrorReporter, install_excepthook
+from app.ui.reporter import install_excepthook
 from app.ui.settings import UiSettings
 
 log = logging.getLogger(__name__)

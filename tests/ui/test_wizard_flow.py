@@ -32,3 +32,12 @@ def test_click_through_builds_spec(qtbot, make_wizard, fake_backend, titanic_csv
     assert (spec.dataset, spec.automl.iterations, spec.automl.experiment_timeout_minutes) == ("titanic_ds", 4, 1.0)
     assert spec.parameters["model_name"] == "TitanicModel" and spec.register.model_name == "${model_name}"
     assert spec.experiment == "titanic_automl"
+
+
+def test_wizard_remembers_last_choices(qtbot, make_wizard, fake_backend, titanic_csv, tmp_path):
+    from .test_wizard_validation import titanic_spec
+
+    first = make_wizard(spec=titanic_spec(iterations=7))
+    first.accept()
+    second = make_wizard()
+    assert (second.spec.dataset, second.spec.automl.iterations) == ("titanic_ds", 7)
