@@ -328,7 +328,7 @@ class MainWindow(QMainWindow):
 
     def _submitted(self, run_id: str) -> None:
         self.busy.setVisible(False)
-        self.run_label.setText(f"Run {run_id}: submitted")
+        self._show_run(run_id, "submitted")
         self.run_submitted.emit(run_id)
 
     def _submit_failed(self, message: str, details: str) -> None:
@@ -337,7 +337,11 @@ class MainWindow(QMainWindow):
         self.reporter.report(f"The pipeline was not submitted.\n\n{message}", details)
 
     def _run_status(self, run_id: str, status: str) -> None:
-        self.run_label.setText(f"Run {run_id}: {status}")
+        self._show_run(run_id, status)
+
+    def _show_run(self, run_id: str, status: str) -> None:
+        self.run_label.setText(f"Run {run_id[:8]}: {status}")  # ids are UUIDs; the tooltip has it whole
+        self.run_label.setToolTip(run_id)
 
     # help --------------------------------------------------------------------------------------
     @Slot()
