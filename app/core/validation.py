@@ -20,7 +20,7 @@ FORECASTING_KEYS = (
     "cv_step_size", "features_unknown_at_forecast_time",
 )
 LOCAL_KEYS = ("warm_start", "seed")
-NO_LOCAL_EFFECT = ("model_explainability", "max_concurrent_iterations", "mem_in_mb")
+NO_LOCAL_EFFECT = ("max_concurrent_iterations", "mem_in_mb")
 _DATASET_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}(:[1-9][0-9]*)?\Z")
 
 

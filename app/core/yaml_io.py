@@ -48,4 +48,4 @@ def load_yaml_text(text: str, source: str = "spec") -> object:
 
 
 def dump_yaml(data: object) -> str:
-    return yaml.safe_dump(data, sort_keys=False, default_flow_style=None, allow_unicode=True)
+    return yaml.safe_dump(data, sort_keys=False, default_flow_style=False, allow_unicode=True)
