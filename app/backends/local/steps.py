@@ -151,9 +151,22 @@ class StepPlanner:
                            "--settings", str(settings_path), "--output-dir", str(out),
                            "--step-run-id", step_id, "--events", str(out / "events.jsonl"),
                            "--stop-file", str(out / "STOP"))
+        argv += [arg for folder in self._warm_start_sources() for arg in ("--warm-start", str(folder))]
         timeout = self.spec.automl.timeout_seconds()
         deadline = time.time() + timeout * TIMEOUT_SLACK + TIMEOUT_GRACE_S if timeout else None
         return StepPlan(argv, key, events_path=out / "events.jsonl", stop_file=out / "STOP", deadline=deadline)
+
+    def _warm_start_sources(self, limit: int = 3) -> list[Path]:
+        """Output folders of earlier finished AutoML steps of the same task (the engine checks columns)."""
+        if not self.spec.automl.local.get("warm_start", True):
+            return []
+        with self.backend.store.read() as c:
+            rows = c.execute("SELECT s.run_id FROM step_runs s JOIN runs r ON r.run_id = s.parent_run_id "
+                             "WHERE s.name='automl' AND s.status=? AND s.reused=0 AND r.task=? AND r.run_id != ? "
+                             "ORDER BY s.ended_at DESC LIMIT ?",
+                             (rs.COMPLETED, self.spec.automl.task, self.run_id, limit)).fetchall()
+        folders = [self.layout.automl_dir(r["run_id"]) for r in rows]
+        return [f for f in folders if (f / "best_configs.json").is_file()]
 
     def _complete_automl(self, step_id: str) -> dict:
         out = self.layout.automl_dir(step_id)

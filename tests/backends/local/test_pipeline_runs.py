@@ -115,3 +115,16 @@ def test_second_run_queues_behind_the_first(titanic_ws):
     assert wait_done(titanic_ws, second).status == rs.COMPLETED
     a, b = titanic_ws.get_run(first), titanic_ws.get_run(second)
     assert b.started_at >= a.ended_at - 0.5
+
+
+def test_warm_start_seeds_a_rerun_from_earlier_runs(titanic_ws):
+    spec = small_spec(iterations=6)
+    spec.data_prep.allow_reuse = spec.automl.allow_reuse = False
+    first = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert first.status == rs.COMPLETED and not any(it.seeded for it in first.iterations)
+    second = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert second.status == rs.COMPLETED, second.error
+    assert any(it.seeded for it in second.iterations)
+    spec.automl.local = {"warm_start": False}
+    third = wait_done(titanic_ws, titanic_ws.submit(spec))
+    assert not any(it.seeded for it in third.iterations)
