@@ -94,6 +94,10 @@ class MonitorController(QObject):
         self.compare_action.setStatusTip("Compare the runs selected in the Runs dock")
         self.compare_action.triggered.connect(self.compare_selected)
         self._menu("Run").addAction(self.compare_action)
+        self.clone_action = QAction("C&lone run into the wizard…", self.window)
+        self.clone_action.setStatusTip("Open the selected run's spec in the setup wizard to change it and resubmit")
+        self.clone_action.triggered.connect(self.clone_selected)
+        self._menu("Run").addAction(self.clone_action)
         view_menu = self._menu("View")
         view_menu.addAction(self.dock.toggleViewAction())
 
@@ -130,6 +134,16 @@ class MonitorController(QObject):
     @Slot()
     def compare_selected(self):
         return self.compare_runs(self.dock.selected_run_ids())
+
+    @Slot()
+    def clone_selected(self) -> None:
+        ids = self.dock.selected_run_ids()
+        if len(ids) != 1 or self.backend is None:
+            self.window.statusBar().showMessage("Select one run in the Runs dock to clone it", 5000)
+            return
+        reporter = getattr(self.window, "reporter", None)
+        self.runner.start(clone_spec, self.backend, ids[0], on_result=self.window.new_pipeline,
+                          on_failed=(reporter.report if reporter is not None else None))
 
     @Slot(list)
     def compare_runs(self, run_ids: list):
@@ -217,6 +231,16 @@ class MonitorController(QObject):
         if tabs is not None and tabs.indexOf(widget) >= 0:
             tabs.removeTab(tabs.indexOf(widget))
         widget.deleteLater()
+
+
+def clone_spec(backend, run_id: str, sink=None):
+    """The spec a run was submitted with, its parameter values included, ready to edit."""
+    from app.core.spec import parse_spec
+
+    run = backend.get_run(run_id)
+    spec = parse_spec(run.spec_yaml)
+    spec.parameters.update({k: v for k, v in run.parameters.items() if k in spec.parameters})
+    return spec
 
 
 def install_monitor(window: QMainWindow) -> MonitorController:
