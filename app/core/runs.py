@@ -1,6 +1,7 @@
 """Run, step-run and iteration records shared by every backend, with Azure's status strings."""
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass, field
 
 NOT_STARTED, QUEUED, PREPARING, STARTING, RUNNING = "NotStarted", "Queued", "Preparing", "Starting", "Running"
@@ -20,6 +21,13 @@ def normalize_status(raw: str | None) -> str:
     if raw == "Cancelled":
         return CANCELED
     return raw if raw in STATUSES else UNKNOWN
+
+
+def elapsed(started_at: float | None, ended_at: float | None) -> float | None:
+    """Seconds from start to end, or to now while still going; None before it starts."""
+    if started_at is None:
+        return None
+    return (ended_at or time.time()) - started_at
 
 
 def is_terminal(status: str) -> bool:
@@ -61,10 +69,7 @@ class StepRunRecord:
 
     @property
     def duration_s(self) -> float | None:
-        if self.started_at is None:
-            return None
-        import time
-        return (self.ended_at or time.time()) - self.started_at
+        return elapsed(self.started_at, self.ended_at)
 
 
 @dataclass
@@ -96,10 +101,7 @@ class RunRecord:
 
     @property
     def duration_s(self) -> float | None:
-        if self.started_at is None:
-            return None
-        import time
-        return (self.ended_at or time.time()) - self.started_at
+        return elapsed(self.started_at, self.ended_at)
 
 
 @dataclass
