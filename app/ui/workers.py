@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import traceback
 
+import shiboken6
 from PySide6.QtCore import QObject, Qt, QThread, Signal, Slot
 
 from app.core.errors import UserInputError
@@ -70,8 +71,12 @@ class _CallbackRelay(QObject):
 
     def _call(self, name, *args):
         callback = self._on.get(name)
-        if callback is not None:
-            callback(*args)
+        if callback is None:
+            return
+        owner = getattr(callback, "__self__", None)
+        if isinstance(owner, QObject) and not shiboken6.isValid(owner):
+            return  # the widget that asked was closed while its job ran: nobody is waiting
+        callback(*args)
 
     @Slot(object)
     def result(self, value):
