@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import time
 
+import psutil
+
 from app import locator
 from app.core import runs as rs
 from app.core.spec import load_spec
@@ -30,3 +32,45 @@ def wait_for(backend, run_id, predicate, timeout=120.0, poll=0.05):
 
 def wait_done(backend, run_id, timeout=180.0):
     return wait_for(backend, run_id, lambda r: rs.is_terminal(r.status), timeout)
+
+
+# A process can exit between being listed and being inspected or signalled (psutil then raises
+# NoSuchProcess or ZombieProcess); these helpers treat such a process as gone.
+
+def command_line(proc) -> list[str]:
+    try:
+        return proc.cmdline()
+    except psutil.Error:
+        return []
+
+
+def processes_with(*words) -> list:
+    """Live processes whose command line contains every one of `words` as a substring."""
+    found = []
+    for proc in psutil.process_iter(["cmdline"]):
+        cmd = " ".join(proc.info["cmdline"] or [])
+        if all(word in cmd for word in words):
+            found.append(proc)
+    return found
+
+
+def descendants_with(proc, word) -> list:
+    try:
+        children = proc.children(recursive=True)
+    except psutil.Error:
+        return []
+    return [c for c in children if word in " ".join(command_line(c))]
+
+
+def kill_quietly(procs) -> None:
+    for proc in procs:
+        try:
+            proc.kill()
+        except psutil.Error:
+            pass
+
+
+def wait_processes_gone(*words, timeout=10.0) -> None:
+    end = time.monotonic() + timeout
+    while processes_with(*words) and time.monotonic() < end:
+        time.sleep(0.05)

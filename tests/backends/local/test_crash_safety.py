@@ -7,29 +7,23 @@ import subprocess
 import sys
 import time
 
-import psutil
 import pytest
 
 from app.backends.local.workspace import LocalBackend
 from app.core import runs as rs
 from app.core.spec import save_spec
-from tests.backends.local.runs_helpers import small_spec, wait_done
+from tests.backends.local.runs_helpers import (descendants_with, kill_quietly, processes_with, small_spec,
+                                               wait_done, wait_processes_gone)
 
 ROUNDS = 20
 
 
+EXECUTOR = "app.backends.local.executor"
+
+
 def executor_of(run_id):
-    for proc in psutil.process_iter(["cmdline"]):
-        cmd = proc.info["cmdline"] or []
-        if "app.backends.local.executor" in cmd and run_id in cmd:
-            return proc
-    return None
-
-
-def wait_gone(run_id, timeout=10):
-    end = time.monotonic() + timeout
-    while time.monotonic() < end and executor_of(run_id) is not None:
-        time.sleep(0.05)
+    found = processes_with(EXECUTOR, run_id)
+    return found[0] if found else None
 
 
 def file_hash(path):
@@ -63,16 +57,10 @@ def test_random_kills_leave_a_consistent_workspace(titanic_ws, tmp_path):
         if victim == "app":
             app.kill()
         elif executor is not None:
-            targets = [executor] if victim == "executor" else [
-                c for c in executor.children(recursive=True) if "automl_step" in " ".join(c.cmdline())]
-            for proc in targets:
-                try:
-                    proc.kill()
-                except psutil.Error:
-                    pass
+            kill_quietly([executor] if victim == "executor" else descendants_with(executor, "automl_step"))
         app.kill()
         app.wait()
-        wait_gone(run_id, timeout=60)
+        wait_processes_gone(EXECUTOR, run_id, timeout=60)
 
     reopened = LocalBackend(titanic_ws.root)
     assert reopened.store.integrity_ok()

@@ -2,21 +2,15 @@
 from __future__ import annotations
 
 import json
-import os
 import pickle
-import signal
-import subprocess
-import sys
-import textwrap
 import time
 
 import pandas as pd
-import psutil
-import pytest
 
 from app.core import runs as rs
 
-from tests.backends.local.runs_helpers import small_spec, wait_done, wait_for
+from tests.backends.local.runs_helpers import (kill_quietly, processes_with, small_spec, wait_done, wait_for,
+                                               wait_processes_gone)
 
 
 def test_titanic_pipeline_runs_and_reuses(titanic_ws):
@@ -79,15 +73,6 @@ def test_crashing_step_fails_the_run_with_its_log(titanic_ws, tmp_path):
     assert main(["--workspace", str(titanic_ws.root), "runs", "show", run.run_id]) == 0
 
 
-def _processes_of(run_id):
-    found = []
-    for proc in psutil.process_iter(["cmdline"]):
-        cmd = " ".join(proc.info["cmdline"] or [])
-        if run_id in cmd:
-            found.append(proc)
-    return found
-
-
 def test_killed_executor_leaves_no_running_run(titanic_ws):
     from app.backends.local.workspace import LocalBackend
 
@@ -95,10 +80,8 @@ def test_killed_executor_leaves_no_running_run(titanic_ws):
     spec.data_prep.allow_reuse = False
     run_id = titanic_ws.submit(spec)
     wait_for(titanic_ws, run_id, lambda r: r.step("automl").status == rs.RUNNING, timeout=60)
-    for proc in _processes_of(run_id):
-        proc.send_signal(signal.SIGKILL)
-    wait_for(titanic_ws, run_id, lambda r: not _processes_of(run_id) or True, timeout=5)
-    time.sleep(0.3)
+    kill_quietly(processes_with(run_id))
+    wait_processes_gone(run_id)
     run = LocalBackend(titanic_ws.root).get_run(run_id)
     assert run.status == rs.FAILED and "interrupted" in run.error
     assert all(s.status in rs.TERMINAL for s in run.steps)
