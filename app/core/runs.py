@@ -14,12 +14,15 @@ TERMINAL = frozenset({COMPLETED, FAILED, CANCELED})
 ACTIVE = frozenset(STATUSES) - TERMINAL
 
 
+# Azure job statuses the monitor shows as a nearby state of its own: `Provisioning` is the
+# cluster bringing nodes up (before Preparing finishes), `Paused` a job held before it resumes.
+SDK_ALIASES = {"Finished": COMPLETED, "Cancelled": CANCELED, "Provisioning": PREPARING, "Paused": QUEUED}
+
+
 def normalize_status(raw: str | None) -> str:
     """Map an SDK or stored status string to one of ours; `Finished` means `Completed`."""
-    if raw == "Finished":
-        return COMPLETED
-    if raw == "Cancelled":
-        return CANCELED
+    if raw in SDK_ALIASES:
+        return SDK_ALIASES[raw]
     return raw if raw in STATUSES else UNKNOWN
 
 

@@ -9,10 +9,16 @@ a file or in a notebook cell; nothing here imports azureml.
 from __future__ import annotations
 
 import pprint
+from dataclasses import dataclass, field
 
 from app.backends.azure import pipeline as graph
-from app.core.spec import PARAM_REF, PipelineSpec, Problem
+from app.core.spec import PARAM_REF, PipelineSpec, Problem, copy_spec
 from app.core.validation import validate_spec
+
+# The sample's cluster: what a step on the local compute exports to unless told otherwise.
+DEFAULT_CLUSTER = "cpu-cluster"
+DEFAULT_VM_SIZE = "STANDARD_DS3_V2"
+DEFAULT_MAX_NODES = 4
 
 SUPPORT_NOTE = ("Azure ML SDK v1 was deprecated on 2025-03-31 and Microsoft ended its support on 2026-06-30:\n"
                 "it keeps working, but receives no fixes; the successor is the v2 SDK (azure-ai-ml).")
@@ -42,7 +48,40 @@ def _options(spec: PipelineSpec) -> str:
             f"DATAPREP_OPTIONS = {_py(spec.data_prep.options, 19)}\n")
 
 
-def _header(spec: PipelineSpec) -> str:
+@dataclass
+class ExportTarget:
+    """What the script needs beyond the spec: where to create the dataset from when the
+    workspace lacks it, and what was changed to make the spec run on Azure."""
+
+    dataset_sources: list = field(default_factory=list)
+    notes: list = field(default_factory=list)
+
+
+def for_azure(spec: PipelineSpec, compute: str | None = None) -> tuple[PipelineSpec, list[str]]:
+    """The one export rule (CLI and app): `compute` replaces every step's compute; otherwise
+    steps on 'local' get the sample's cluster. Returns the changed copy and what changed."""
+    out = copy_spec(spec)
+    parts = [p for p in (out.data_prep, out.automl, out.register) if p is not None]
+    if compute:
+        out.compute = compute
+        for part in parts:
+            part.compute = None
+        return out, [f"every step runs on compute '{compute}'"]
+    moved = []
+    if out.compute == "local":
+        out.compute, moved = DEFAULT_CLUSTER, ["compute"]
+    for name, part in (("data_prep", out.data_prep), ("automl", out.automl), ("register", out.register)):
+        if part is not None and part.compute == "local":
+            part.compute = DEFAULT_CLUSTER
+            moved.append(f"{name}.compute")
+    if not moved:
+        return out, []
+    return out, [f"{', '.join(moved)}: 'local' exported as '{DEFAULT_CLUSTER}' (the sample's cluster, created "
+                 f"if missing); choose another with --compute NAME"]
+
+
+def _header(spec: PipelineSpec, target: ExportTarget) -> str:
+    notes = "".join(f"# Note: {note}\n" for note in target.notes)
     dropped = ""
     if spec.automl.local:
         dropped = ("\n# Local-only settings of the spec, dropped because Azure has no equivalent:\n"
@@ -61,7 +100,7 @@ import json
 import os
 
 from azureml.core import Dataset, Environment, Experiment, Workspace
-from azureml.core.compute import ComputeTarget
+from azureml.core.compute import AmlCompute, ComputeTarget
 from azureml.core.conda_dependencies import CondaDependencies
 from azureml.core.runconfig import RunConfiguration
 from azureml.data import OutputFileDatasetConfig
@@ -75,8 +114,13 @@ EXPERIMENT_NAME = {spec.experiment!r}
 DATASET_NAME = {spec.dataset_name!r}
 DATASET_VERSION = {_py(spec.dataset_version or "latest")}
 COMPUTE_NAMES = {_py(_computes(spec))}
+# A missing cluster is created with these (AmlCompute.provisioning_configuration)
+NEW_CLUSTER_VM_SIZE = {DEFAULT_VM_SIZE!r}
+NEW_CLUSTER_MAX_NODES = {DEFAULT_MAX_NODES}
+# Where a missing dataset is created from: files are uploaded to the default datastore
+DATASET_SOURCES = {_py(list(target.dataset_sources), 18)}
 PIPELINE_PARAMETERS = {_py(dict(spec.parameters), 22)}
-{_options(spec)}{dropped}
+{notes}{_options(spec)}{dropped}
 
 def step_run_config(compute_name):
     """What the step scripts need on the compute: pandas/pyarrow, and azureml-defaults for registering."""
@@ -101,9 +145,10 @@ def _dataprep(spec: PipelineSpec) -> str:
         source = f"os.path.join(HERE, {folder or '.'!r})"
         extra = ", ".join(_py(str(a)) for a in prep.arguments)
     return f'''
-    # data_prep: the registered tabular dataset reaches the script as CSV files (a path),
-    # the prepared table comes back as Parquet for AutoML.
-    raw_data = dataset.to_csv_files().as_named_input({spec.dataset_name.replace("-", "_")!r}).as_download()
+    # data_prep: the registered tabular dataset reaches the script as Parquet files (CSV
+    # files from to_csv_files() leave commas inside text unquoted); the prepared table comes
+    # back as Parquet for AutoML.
+    raw_data = dataset.to_parquet_files().as_named_input({graph.dataset_input_name(spec)!r}).as_download()
     prepared_data = OutputFileDatasetConfig(
         name={graph.PREPARED_DATA!r}, destination=(datastore, "{graph.OUTPUT_ROOT}/{graph.PREPARED_DATA}/{{run-id}}"))
     steps.append(PythonScriptStep(
@@ -125,6 +170,8 @@ def _automl(spec: PipelineSpec) -> str:
                        + _kwargs(spec.automl.forecasting, 12) + "        ),\n")
     return f'''
     # automl: AutoMLStep reads compute_target.type, so it must be a ComputeTarget object.
+    # force_curated_environment: AutoML's curated (production) environment even where the
+    # installed SDK reports itself a non-production build.
     metrics_data = PipelineData({graph.METRICS_DATA!r}, datastore=datastore, pipeline_output_name={graph.METRICS_OUTPUT!r},
                                 training_output=TrainingOutput(type="Metrics"))
     model_data = PipelineData({graph.MODEL_DATA!r}, datastore=datastore, pipeline_output_name={graph.MODEL_OUTPUT!r},
@@ -133,7 +180,8 @@ def _automl(spec: PipelineSpec) -> str:
 {_kwargs(settings, 8)}{forecasting}        training_data=training_data,
         compute_target=computes[{compute!r}],
         path=STEP_SCRIPTS,
-        debug_log="automl_errors.log",
+        debug_log={graph.SDK_DEBUG_LOG!r},
+        force_curated_environment=True,
     )
     steps.append(AutoMLStep(
         name="automl", automl_config=automl_config, outputs=[metrics_data, model_data],
@@ -165,14 +213,47 @@ def _register(spec: PipelineSpec) -> str:
 '''
 
 
+GET_OR_CREATE = '''
+
+def get_or_create_dataset(ws, datastore):
+    """The registered dataset, or (as the sample does) a new version made from DATASET_SOURCES."""
+    if DATASET_NAME in ws.datasets:
+        return Dataset.get_by_name(ws, DATASET_NAME, version=DATASET_VERSION)
+    if not DATASET_SOURCES:
+        raise SystemExit(f"dataset {DATASET_NAME} is not registered in {ws.name}; register it or fill DATASET_SOURCES")
+    paths = [source for source in DATASET_SOURCES if source.startswith(("http://", "https://"))]
+    files = [source for source in DATASET_SOURCES if source not in paths]
+    if files:
+        target = "automl-desk/datasets/" + DATASET_NAME
+        datastore.upload_files(files, target_path=target, overwrite=True, show_progress=True)
+        paths += [(datastore, target + "/" + os.path.basename(f)) for f in files]
+    if all(str(p if isinstance(p, str) else p[1]).lower().endswith(".parquet") for p in paths):
+        dataset = Dataset.Tabular.from_parquet_files(path=paths)
+    else:
+        dataset = Dataset.Tabular.from_delimited_files(path=paths)
+    return dataset.register(workspace=ws, name=DATASET_NAME, create_new_version=True)
+
+
+def get_or_create_cluster(ws, name):
+    """The compute target, or a new AmlCompute cluster (scales to 0 nodes when idle)."""
+    if name in ws.compute_targets:
+        return ws.compute_targets[name]
+    print("Creating compute cluster", name)
+    config = AmlCompute.provisioning_configuration(vm_size=NEW_CLUSTER_VM_SIZE, max_nodes=NEW_CLUSTER_MAX_NODES)
+    cluster = ComputeTarget.create(ws, name, config)
+    cluster.wait_for_completion(show_output=True, timeout_in_minutes=20)
+    return cluster
+'''
+
+
 def _main(spec: PipelineSpec) -> str:
-    return f'''
+    return GET_OR_CREATE + f'''
 
 if __name__ == "__main__":
     ws = Workspace.from_config()
     datastore = ws.get_default_datastore()
-    dataset = Dataset.get_by_name(ws, DATASET_NAME, version=DATASET_VERSION)
-    computes = {{name: ComputeTarget(workspace=ws, name=name) for name in COMPUTE_NAMES}}
+    dataset = get_or_create_dataset(ws, datastore)
+    computes = {{name: get_or_create_cluster(ws, name) for name in COMPUTE_NAMES}}
     pipeline = build_pipeline(ws, dataset, datastore, computes)
     used = {{name: value for name, value in PIPELINE_PARAMETERS.items() if name in pipeline.graph.params}}
     run = Experiment(ws, EXPERIMENT_NAME).submit(pipeline, pipeline_parameters=used)
@@ -190,8 +271,9 @@ if __name__ == "__main__":
 '''
 
 
-def export_script(spec: PipelineSpec) -> str:
+def export_script(spec: PipelineSpec, target: ExportTarget | None = None) -> str:
     """The standalone SDK v1 script equivalent to `spec` (see the module doc)."""
+    target = target or ExportTarget()
     body = ['''
 
 def build_pipeline(ws, dataset, datastore, computes):
@@ -210,7 +292,7 @@ def build_pipeline(ws, dataset, datastore, computes):
     body.append(f'''
     return Pipeline(workspace=ws, steps=steps, description={description!r}, default_datastore=datastore)
 ''')
-    return _header(spec) + "".join(body) + _main(spec)
+    return _header(spec, target) + "".join(body) + _main(spec)
 
 
 def export_problems(spec: PipelineSpec) -> list[Problem]:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Mapping
 
+from app.backends.azure.sdk import SDK_DEBUG_LOG, sdk_log_outside_working_folder
 from app.core.errors import UserInputError
 from app.core.spec import PARAM_REF, PipelineSpec, Problem
 
@@ -66,8 +67,24 @@ def automl_config(spec: PipelineSpec, training_data, compute_target, project_dir
         from azureml.automl.core.forecasting_parameters import ForecastingParameters
 
         kwargs["forecasting_parameters"] = ForecastingParameters(**spec.automl.forecasting)
+    # force_curated_environment: the installed SDK reports itself non-production (is_prod() is
+    # False for its package index), which would build the node in the "non-prod" scenario and
+    # look up AutoML-Non-Prod environments; production submission uses the curated scenario.
     return AutoMLConfig(training_data=training_data, compute_target=compute_target, path=project_dir,
-                        debug_log="automl_errors.log", **kwargs)
+                        debug_log=SDK_DEBUG_LOG, force_curated_environment=True, **kwargs)
+
+
+def dataprep_input(dataset, spec: PipelineSpec):
+    """The data-prep step's input: the tabular dataset downloaded as Parquet files.
+
+    Parquet, not `to_csv_files()`: that writes text fields holding commas without quotes, so a
+    CSV reader sees extra columns (the Titanic names broke the Fare column).
+    """
+    return dataset.to_parquet_files().as_named_input(dataset_input_name(spec)).as_download()
+
+
+def dataset_input_name(spec: PipelineSpec) -> str:
+    return spec.dataset_name.replace("-", "_").replace(".", "_")
 
 
 def model_name_argument(spec: PipelineSpec, parameters: dict):
@@ -143,8 +160,7 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
         name = spec.step_compute(DATAPREP_STEP)
         compute = resolve_compute(computes, name, DATAPREP_STEP)
         source_dir, script, extra = dataprep_script(spec, bundled, base_dir)
-        # The step script reads a path: the tabular dataset is handed over as CSV files.
-        raw = dataset.to_csv_files().as_named_input(spec.dataset_name.replace("-", "_")).as_download()
+        raw = dataprep_input(dataset, spec)
         prepared = OutputFileDatasetConfig(name=PREPARED_DATA, destination=(datastore, f"{OUTPUT_ROOT}/{PREPARED_DATA}/{{run-id}}"))
         built.steps[DATAPREP_STEP] = PythonScriptStep(
             name=DATAPREP_STEP, script_name=script, source_directory=source_dir,
@@ -182,7 +198,8 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
         if not isinstance(model_name, str):
             built.parameters[model_name.name] = model_name
 
-    built.pipeline = Pipeline(workspace=workspace, steps=list(built.steps.values()),
-                              description=spec.description or f"AutoML Desk pipeline {spec.experiment}",
-                              default_datastore=datastore)
+    with sdk_log_outside_working_folder():
+        built.pipeline = Pipeline(workspace=workspace, steps=list(built.steps.values()),
+                                  description=spec.description or f"AutoML Desk pipeline {spec.experiment}",
+                                  default_datastore=datastore)
     return built

@@ -7,8 +7,10 @@ connecting (effective only if no azureml module was imported before).
 """
 from __future__ import annotations
 
+import contextlib
 import os
 import sys
+from pathlib import Path
 
 from app.core.errors import UserInputError
 
@@ -32,3 +34,36 @@ def prepare_sdk(telemetry: bool | None = None) -> None:
         import azureml.core  # noqa: F401
     except ImportError as exc:
         raise UserInputError(f"{INSTALL_HINT} ({exc})") from None
+
+
+# The AutoML SDK's debug log: this relative name is what the AutoMLConfig carries to the
+# service, but building a graph would also open it in the current folder on this machine.
+SDK_DEBUG_LOG = "automl_errors.log"
+
+
+def sdk_log_dir() -> Path:
+    from platformdirs import user_log_dir
+
+    return Path(user_log_dir("automl-desk", appauthor=False)) / "azureml-sdk"
+
+
+@contextlib.contextmanager
+def sdk_log_outside_working_folder(folder: Path | None = None):
+    """While building a graph, the SDK's relative debug-log names open under `folder`
+    (default: the app's log folder) instead of the user's working folder."""
+    from azureml.automl.core._logging import log_server
+
+    folder = Path(folder or sdk_log_dir())
+    folder.mkdir(parents=True, exist_ok=True)
+    original = log_server.set_log_file
+
+    def redirected(path):
+        if path is not None and not os.path.isabs(path):
+            path = str(folder / path)
+        return original(path)
+
+    log_server.set_log_file = redirected
+    try:
+        yield folder
+    finally:
+        log_server.set_log_file = original

@@ -23,10 +23,16 @@ def exporter_available() -> bool:
         return False
 
 
-def export_script(spec) -> str:
-    from app.backends.azure.export import export_script as export
+def export_script(spec, dataset_sources=()) -> str:
+    return export_with_notes(spec, dataset_sources)[0]
 
-    return export(spec)
+
+def export_with_notes(spec, dataset_sources=()) -> tuple[str, list[str]]:
+    """The script by the CLI's rule (a local compute exports as cpu-cluster) and what it changed."""
+    from app.backends.azure.export import ExportTarget, export_script as export, for_azure
+
+    azure_spec, notes = for_azure(spec)
+    return export(azure_spec, ExportTarget(dataset_sources=list(dataset_sources), notes=notes)), notes
 
 
 class ReviewPage(SpecPage):
@@ -106,10 +112,11 @@ class ReviewPage(SpecPage):
             self.export_to(path)
 
     def export_to(self, path: str | Path) -> None:
-        def done(text: str) -> None:
+        def done(result) -> None:
+            text, notes = result
             Path(path).write_text(text, encoding="utf-8")
-            self.status.setText(f"Exported to {path}")
+            self.status.setText(f"Exported to {path}" + "".join(f"\n{note}" for note in notes))
 
         spec = copy_spec(self.spec)
-        self.wizard().runner.start(lambda sink: export_script(spec), on_result=done,
+        self.wizard().runner.start(lambda sink: export_with_notes(spec), on_result=done,
                                    on_failed=lambda m, d: self.status.setText(f"✗ {m}"))

@@ -1,8 +1,8 @@
 """Offline Azure ML tests: SDK switches set before azureml is imported, sockets blocked.
 
-`HBI_WORKSPACE_JOB` turns the SDK's telemetry threads off; `AZUREML_AUTOML_SCENARIO=AutoML`
-keeps AutoMLStep from looking up the non-prod environment online (see the offline notes);
-both only make the offline tests possible and are not set by the app.
+`HBI_WORKSPACE_JOB` turns the SDK's telemetry threads off (the app sets it too, unless the
+user opts in to telemetry). The AutoML node's production scenario comes from the builder
+itself (`force_curated_environment`), so no scenario variable is set here.
 """
 from __future__ import annotations
 
@@ -10,7 +10,6 @@ import os
 import socket
 
 os.environ["HBI_WORKSPACE_JOB"] = "true"
-os.environ["AZUREML_AUTOML_SCENARIO"] = "AutoML"
 os.environ["AZUREML_CURRENT_CLOUD"] = "AzureCloud"
 
 import pytest  # noqa: E402

@@ -6,9 +6,11 @@ import ast
 import pytest
 
 from app.backends.azure.export import export_script
+from app.backends.azure.sdk import sdk_log_outside_working_folder
 from app.core.spec import copy_spec
 from .graph_checks import summary
-from .test_pipeline_graph import build, step_scripts, titanic_on_azure  # noqa: F401  (module fixture)
+from .test_pipeline_graph import (build, forecasting_on_azure, step_scripts,  # noqa: F401  (module fixture)
+                                  titanic_on_azure)
 
 
 def titanic_literal_name_no_prep():
@@ -19,37 +21,26 @@ def titanic_literal_name_no_prep():
     return spec
 
 
-def forecasting():
-    spec = copy_spec(titanic_on_azure())
-    spec.data_prep = None
-    spec.automl.task = "forecasting"
-    spec.automl.primary_metric = "normalized_root_mean_squared_error"
-    spec.automl.label_column_name = "Fare"
-    spec.automl.allowed_models = ["LightGBM", "ExponentialSmoothing"]
-    spec.automl.forecasting = {"time_column_name": "ds", "forecast_horizon": 12, "freq": "MS"}
-    return spec
+SPECS = {"titanic": titanic_on_azure, "no_prep_literal_name": titanic_literal_name_no_prep, "forecasting": forecasting_on_azure}
 
 
-SPECS = {"titanic": titanic_on_azure, "no_prep_literal_name": titanic_literal_name_no_prep, "forecasting": forecasting}
-
-
-def run_exported(offline, text, step_scripts):  # noqa: F811
+def run_exported(offline, text, step_scripts, log_dir):  # noqa: F811
     """Execute the script as a module (not __main__) and build its graph on the offline workspace."""
     namespace = {"__name__": "exported_pipeline"}
     exec(compile(text, "pipeline.py", "exec"), namespace)
     namespace["STEP_SCRIPTS"] = str(step_scripts)
     ws = offline.OfflineWorkspace()
-    with offline.offline_pipeline_patches():
+    with offline.offline_pipeline_patches(), sdk_log_outside_working_folder(log_dir):
         return namespace["build_pipeline"](ws, offline.registered_dataset(ws), offline.blob_datastore(ws),
                                            ws.compute_targets)
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_exported_script_builds_the_same_graph(offline, step_scripts, name):  # noqa: F811
+def test_exported_script_builds_the_same_graph(offline, step_scripts, name, tmp_path):  # noqa: F811
     spec = SPECS[name]()
     text = export_script(spec)
     ast.parse(text)
-    exported = summary(run_exported(offline, text, step_scripts))
+    exported = summary(run_exported(offline, text, step_scripts, tmp_path))
     built = summary(build(offline, spec, step_scripts).pipeline)
     assert exported == built
     # the SDK runs forecasting as time-series regression
@@ -68,6 +59,32 @@ def test_the_script_is_readable_and_states_what_was_dropped():
 
 
 def test_forecasting_becomes_forecasting_parameters():
-    text = export_script(forecasting())
+    text = export_script(forecasting_on_azure())
     assert "from azureml.automl.core.forecasting_parameters import ForecastingParameters" in text
-    assert "time_column_name='ds'" in text and "forecast_horizon=12" in text
+    assert "time_column_name='month'" in text and "forecast_horizon=12" in text
+
+
+def test_the_readme_command_exports_a_script_that_rebuilds_the_graph(offline, step_scripts, tmp_path,  # noqa: F811
+                                                                       monkeypatch):
+    from app.backends.azure.export import for_azure
+    from app.cli import main
+    from app.core.spec import load_spec
+    from app.locator import example_spec
+
+    monkeypatch.chdir(tmp_path)
+    assert main(["export-script", str(example_spec()), "-o", "pipeline.py"]) == 0
+    text = (tmp_path / "pipeline.py").read_text()
+    exported = summary(run_exported(offline, text, step_scripts, tmp_path / "logs"))
+    built = summary(build(offline, for_azure(load_spec(example_spec()))[0], step_scripts).pipeline)
+    assert exported == built
+    assert set(exported["targets"].values()) == {"cpu-cluster"}
+
+
+def test_the_script_gets_or_creates_the_dataset_and_the_cluster():
+    text = export_script(titanic_on_azure())
+    assert "def get_or_create_dataset(ws, datastore):" in text
+    assert ".register(workspace=ws, name=DATASET_NAME, create_new_version=True)" in text
+    assert "AmlCompute.provisioning_configuration(vm_size=NEW_CLUSTER_VM_SIZE" in text
+    assert "wait_for_completion(show_output=True, timeout_in_minutes=20)" in text
+    assert "computes = {name: get_or_create_cluster(ws, name) for name in COMPUTE_NAMES}" in text
+    assert "dataset.to_parquet_files().as_named_input" in text and "to_csv_files().as_named_input" not in text

@@ -20,11 +20,33 @@ def test_writes_a_compilable_script_and_the_step_scripts(tmp_path, capsys):
     assert "--force" in capsys.readouterr().err
 
 
-def test_local_compute_is_refused_with_the_field(tmp_path, capsys):
-    assert main(["export-script", str(example_spec()), "-o", str(tmp_path / "p.py")]) == 2
+def test_a_local_spec_exports_with_the_samples_cluster_and_says_so(tmp_path, capsys):
+    out = tmp_path / "p.py"
+    assert main(["export-script", str(example_spec()), "-o", str(out)]) == 0
     err = capsys.readouterr().err
-    assert "compute: Azure ML pipelines cannot run on 'local'" in err
+    assert "'local' exported as 'cpu-cluster'" in err and "--compute NAME" in err
+    text = out.read_text()
+    assert "COMPUTE_NAMES = ['cpu-cluster']" in text
+    assert "# Note: compute: 'local' exported as 'cpu-cluster'" in text
+    compile(text, str(out), "exec")
+
+
+def test_compute_names_azure_cannot_use_are_refused_with_the_field(tmp_path, capsys):
+    assert main(["export-script", str(example_spec()), "-o", str(tmp_path / "p.py"), "--compute", "local"]) == 2
+    assert "compute: Azure ML pipelines cannot run on 'local'" in capsys.readouterr().err
     assert not (tmp_path / "p.py").exists()
+
+
+def test_the_dataset_source_comes_from_the_local_workspace(tmp_path, capsys):
+    from app.backends.local.workspace import LocalBackend
+    from app.locator import sample_dataset
+
+    LocalBackend(tmp_path / "ws").register_dataset("titanic_ds", [str(sample_dataset())])
+    out = tmp_path / "p.py"
+    assert main(["--workspace", str(tmp_path / "ws"), "export-script", str(example_spec()), "-o", str(out)]) == 0
+    namespace = {"__name__": "exported"}
+    exec(compile(out.read_text(), str(out), "exec"), namespace)
+    assert namespace["DATASET_SOURCES"] == [str(sample_dataset())]
 
 
 def test_prints_the_script_without_output(capsys):

@@ -91,3 +91,12 @@ def test_list_view_skips_iterations(pipeline_run):
     pipeline_run.children.append(automl)
     record = RunMonitor(pipeline_run).snapshot(with_iterations=False)
     assert record.iterations == [] and automl.calls["get_children"] == 0
+
+
+@pytest.mark.parametrize(("sdk_status", "shown"), [("Provisioning", "Preparing"), ("Paused", "Queued")])
+def test_provisioning_and_paused_map_to_states_the_monitor_knows(pipeline_run, sdk_status, shown):
+    pipeline_run.status = sdk_status
+    pipeline_run.children.append(FakeRun("prep-1", name="data_prep", status=sdk_status))
+    snapshot = RunMonitor(pipeline_run).snapshot()
+    assert snapshot.status == shown
+    assert [(s.name, s.status) for s in snapshot.steps] == [("data_prep", shown)]

@@ -138,3 +138,53 @@ def test_unknown_compute_names_the_field_and_the_choices(offline, step_scripts):
     spec.automl.compute = "gpu-cluster"
     with pytest.raises(UserInputError, match=r"automl.compute: 'gpu-cluster' .* cpu-cluster"):
         build(offline, spec, step_scripts)
+
+
+def test_production_scenario_and_no_sdk_log_in_the_working_folder(offline, step_scripts, tmp_path, monkeypatch):
+    """No scenario variable is set in these tests: the builder itself asks for the curated
+    environment, and the SDK's debug log lands in the app's log folder."""
+    import os
+
+    from app.backends.azure.sdk import sdk_log_dir
+
+    assert "AZUREML_AUTOML_SCENARIO" not in os.environ
+    monkeypatch.chdir(tmp_path)
+    g = build(offline, titanic_on_azure(), step_scripts).pipeline.graph
+    assert module_node(g, "automl")._params["scenario"].get_value() == "AutoML"
+    assert list(tmp_path.iterdir()) == []
+    assert (sdk_log_dir() / "automl_errors.log").is_file()
+
+
+def test_the_dataprep_input_is_the_dataset_as_parquet_files(built):
+    consumption = next(i for i in built.steps["data_prep"]._inputs if type(i).__name__ == "DatasetConsumptionConfig")
+    assert consumption.name == "titanic_ds" and consumption.mode == "download"
+    assert "parquet" in str(consumption.dataset._dataflow).lower()
+
+
+def forecasting_on_azure():
+    spec = copy_spec(titanic_on_azure())
+    spec.data_prep = None
+    spec.automl.task = "forecasting"
+    spec.automl.primary_metric = "normalized_root_mean_squared_error"
+    spec.automl.label_column_name = "sales"
+    spec.automl.allowed_models = ["LightGBM", "SeasonalNaive", "ExponentialSmoothing"]
+    spec.automl.forecasting = {"time_column_name": "month", "forecast_horizon": 12, "freq": "MS",
+                               "time_series_id_column_names": ["store"], "target_lags": [1, 12],
+                               "target_rolling_window_size": 3, "country_or_region_for_holidays": "US",
+                               "cv_step_size": 2}
+    return spec
+
+
+def test_forecasting_parameters_reach_the_automl_node(offline, step_scripts):
+    """The SDK runs forecasting as time-series regression; the ForecastingParameters show up
+    under the service's own setting names."""
+    node = module_node(build(offline, forecasting_on_azure(), step_scripts).pipeline.graph, "automl")
+    value = {k: node._params[k].get_value() for k in ("task_type", "is_timeseries", "time_column_name",
+                                                      "max_horizon", "freq", "grain_column_names", "lags",
+                                                      "has_multiple_series", "primary_metric")}
+    assert value == {"task_type": "regression", "is_timeseries": True, "time_column_name": "month",
+                     "max_horizon": 12, "freq": "MS", "grain_column_names": ["store"],
+                     "lags": {"_automl_target_col": [1, 12]}, "has_multiple_series": True,
+                     "primary_metric": "normalized_root_mean_squared_error"}
+    settings = json.loads(json.loads(node._params["AutoMLConfig"].get_value())["aml_settings_json_string"])
+    assert (settings["window_size"], settings["country_or_region"], settings["cv_step_size"]) == (3, "US", 2)
