@@ -8,6 +8,9 @@ os.environ.setdefault("MPLBACKEND", "Agg")
 
 import pytest  # noqa: E402
 
+# `shared` / `backend`: one finished local run per session and private copies of its workspace.
+pytest_plugins = ["tests.finished_run"]
+
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):

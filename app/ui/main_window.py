@@ -110,7 +110,7 @@ class MainWindow(QMainWindow):
             return
         try:
             importlib.import_module(MONITOR_MODULE).install_monitor(self)
-            importlib.import_module("app.ui.models.integration").install_models(self)
+            importlib.import_module("app.ui.registry.integration").install_models(self)
         except Exception as exc:  # noqa: BLE001 - a broken monitor must not stop the app from opening
             log.exception("run monitor not installed")
             self.reporter.report(f"The run monitor could not be loaded: {exc}")

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHBoxLayout, QLabel, Q
 from app.ui.jobs import call
 from app.ui.wizard.compute_page import CreateClusterDialog, describe_compute
 from app.ui.wizard.preview_widget import PreviewWidget
-from app.ui.wizard.register_dialog import RegisterDatasetDialog
+from app.ui.wizard.register_dataset_dialog import RegisterDatasetDialog
 
 
 class DatasetsDialog(QDialog):

@@ -9,7 +9,6 @@ import pytest
 from app import locator
 from app.cli import main
 
-from tests.backends.local.model_fixtures import backend, shared  # noqa: F401 - fixtures
 
 MODEL = "TitanicSurvivalInitial"
 
@@ -52,14 +51,14 @@ def test_predict_bad_input_exits_2_with_one_line(shared, raw_csv, tmp_path, caps
     assert not (tmp_path / "out.csv").exists()
 
 
-def test_predict_refuses_a_tampered_model(backend, raw_csv, tmp_path, capsys):  # noqa: F811
+def test_predict_refuses_a_tampered_model(backend, raw_csv, tmp_path, capsys):
     with open(backend.get_model(MODEL, 1).path, "ab") as fh:
         fh.write(b"tampered")
     code = main(["--workspace", str(backend.root), "predict", MODEL, str(raw_csv), "-o", str(tmp_path / "o.csv")])
     assert code == 2 and "changed after registration" in capsys.readouterr().err
 
 
-def test_delete_asks_for_yes_and_refuses_datasets_in_use(backend, capsys, monkeypatch):  # noqa: F811
+def test_delete_asks_for_yes_and_refuses_datasets_in_use(backend, capsys, monkeypatch):
     ws = ["--workspace", str(backend.root)]
     monkeypatch.setattr("sys.stdin.isatty", lambda: False)
     assert main(ws + ["delete", "model", f"{MODEL}:1"]) == 2
@@ -78,7 +77,7 @@ def test_delete_asks_for_yes_and_refuses_datasets_in_use(backend, capsys, monkey
     assert backend.list_runs() == [] and backend.list_datasets() == []
 
 
-def test_delete_asks_on_a_terminal(backend, capsys, monkeypatch):  # noqa: F811
+def test_delete_asks_on_a_terminal(backend, capsys, monkeypatch):
     monkeypatch.setattr("sys.stdin.isatty", lambda: True)
     monkeypatch.setattr("builtins.input", lambda prompt: "n")
     assert main(["--workspace", str(backend.root), "delete", "model", f"{MODEL}:1"]) == 0

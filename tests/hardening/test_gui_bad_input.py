@@ -13,7 +13,7 @@ from app.backends.local.workspace import LocalBackend
 from app.core.spec import PipelineSpec, load_spec
 from app.ui.wizard import wizard as w
 from app.ui.wizard.preview_widget import PreviewWidget
-from app.ui.wizard.register_dialog import RegisterDatasetDialog
+from app.ui.wizard.register_dataset_dialog import RegisterDatasetDialog
 from app.ui.workers import JobRunner
 
 from tests.ui.wizard_steps import walk_to

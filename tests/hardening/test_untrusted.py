@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from app import locator
-from app.backends.local.models import commit_model
+from app.backends.local.model_registry import commit_model
 from app.backends.local.workspace import LocalBackend
 from app.core.untrusted import needs_question, pickle_question
 

@@ -50,7 +50,7 @@ def test_url_with_nothing_listening(cli):
 
 def test_register_dialog_shows_a_404(qtbot, ws, server):
     from app.backends.local.workspace import LocalBackend
-    from app.ui.wizard.register_dialog import RegisterDatasetDialog
+    from app.ui.wizard.register_dataset_dialog import RegisterDatasetDialog
     from app.ui.workers import JobRunner
 
     from .workspace_checks import fingerprint

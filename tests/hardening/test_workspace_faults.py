@@ -193,17 +193,17 @@ def test_fingerprint_sees_changes(ws):
 
 def test_model_registration_on_a_full_disk(prepared_run, monkeypatch):
     """The register step's model cannot be copied into models/: that step is Failed, the earlier ones stand."""
-    from app.backends.local import models
+    from app.backends.local import model_registry
 
     backend, run_id = prepared_run
-    real_copy = models.shutil.copy2
+    real_copy = model_registry.shutil.copy2
 
     def copy2(src, dst, *args, **kwargs):
         if Path(dst).resolve().is_relative_to(backend.layout.models.resolve()):
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(dst))
         return real_copy(src, dst, *args, **kwargs)
 
-    monkeypatch.setattr(models.shutil, "copy2", copy2)
+    monkeypatch.setattr(model_registry.shutil, "copy2", copy2)
     Executor(backend, run_id).run()
     run = backend.get_run(run_id)
     assert run.status == rs.FAILED and "step 'register' failed: the disk is full" in run.error

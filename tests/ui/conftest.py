@@ -14,6 +14,17 @@ def fake_backend():
 
 
 @pytest.fixture
+def runner(qtbot):
+    """A JobRunner joined after the test, so no job outlives it."""
+    from app.ui.workers import JobRunner
+
+    runner = JobRunner()
+    yield runner
+    runner.shutdown()
+    qtbot.waitUntil(lambda: runner.running() == 0, timeout=5000)
+
+
+@pytest.fixture
 def ui_settings(tmp_path):
     from app.ui.settings import UiSettings
 

@@ -12,7 +12,7 @@ import platform
 from importlib import metadata
 from pathlib import Path
 
-from app.backends.local.models import file_sha256
+from app.backends.local.model_registry import file_sha256
 from app.core.errors import UserInputError
 from app.core.runs import ModelVersion
 

@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app import locator
-from app.backends.local.models import commit_model, file_sha256
+from app.backends.local.model_registry import commit_model, file_sha256
 from app.backends.local.procs import python_argv, spawn
 from app.backends.local.tables import CSV_SUFFIXES, PARQUET_SUFFIXES
 from app.core import runs as rs

@@ -12,7 +12,7 @@ from app.ui.data_preview import check_dataset_label
 from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
 from app.ui.wizard.preview_widget import PreviewWidget
-from app.ui.wizard.register_dialog import RegisterDatasetDialog
+from app.ui.wizard.register_dataset_dialog import RegisterDatasetDialog
 
 LABEL_PATH = "automl.label_column_name"
 

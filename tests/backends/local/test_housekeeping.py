@@ -13,7 +13,6 @@ from app.core import runs as rs
 from app.core.errors import UserInputError
 from app.core.spec import parse_spec
 
-from .model_fixtures import backend, shared  # noqa: F401 - fixtures
 from .runs_helpers import wait_done
 
 MODEL = "TitanicSurvivalInitial"

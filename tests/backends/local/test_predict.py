@@ -10,12 +10,12 @@ import pytest
 
 from app import locator
 from app.backends.local import predict as pr
-from app.backends.local.models import file_sha256
+from app.backends.local.model_registry import file_sha256
 from app.backends.local.workspace import LocalBackend
 from app.core.errors import UserInputError
 from app.core.progress import Cancelled, Sink
 
-from .model_fixtures import copy_workspace, finished_run_workspace
+from tests.finished_run import copy_workspace, finished_run_workspace
 
 MODEL = "TitanicSurvivalInitial"
 

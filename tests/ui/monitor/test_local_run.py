@@ -7,7 +7,7 @@ from app.backends.local.workspace import LocalBackend
 from app.cli import main
 from app.core import metrics as metrics_io
 from app.ui.monitor.run_view import RunViewWidget
-from tests.backends.local.model_fixtures import finished_run_workspace
+from tests.finished_run import finished_run_workspace
 
 pytestmark = pytest.mark.slow
 

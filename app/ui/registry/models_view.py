@@ -6,9 +6,9 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
 from app.core.runs import ModelVersion
-from app.ui.models.deletion import DeletionFlow
-from app.ui.models.model_details import details_html
-from app.ui.models.models_table import MODEL_ROLE, ModelsProxy, ModelsTableModel
+from app.ui.registry.deletion import DeletionFlow
+from app.ui.registry.model_details import details_html
+from app.ui.registry.models_table import MODEL_ROLE, ModelsProxy, ModelsTableModel
 
 LOCAL_ONLY = "Available on local workspaces"
 
@@ -167,7 +167,7 @@ class ModelsView(QWidget):
 
     @Slot()
     def open_predict(self):
-        from app.ui.models.predict_dialog import PredictDialog
+        from app.ui.registry.predict_dialog import PredictDialog
 
         m = self.selected_model()
         if m is None or not self.is_local:

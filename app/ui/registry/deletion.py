@@ -9,7 +9,7 @@ from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
 from app.backends.local import housekeeping as hk
-from app.ui.models.models_table import human_size
+from app.ui.registry.models_table import human_size
 
 
 def _plan(backend, kind: str, ref, with_runs: bool, sink=None):

@@ -4,10 +4,10 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.backends.local.iteration_models import default_model_name, register_iteration
+from app.backends.local.iteration_refit import default_model_name, register_iteration
 from app.core import runs as rs
 from app.core.runs import RunRecord
-from app.ui.models.job_dialog import JobDialog
+from app.ui.registry.job_dialog import JobDialog
 
 
 def _runs_with_iterations(backend, sink=None) -> list[RunRecord]:

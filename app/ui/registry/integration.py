@@ -10,8 +10,8 @@ from PySide6.QtGui import QAction
 from PySide6.QtWidgets import QInputDialog, QMainWindow, QMenu, QMessageBox
 from shiboken6 import isValid
 
-from app.ui.models.deletion import DeletionFlow
-from app.ui.models.models_view import ModelsView
+from app.ui.registry.deletion import DeletionFlow
+from app.ui.registry.models_view import ModelsView
 from app.ui.workers import JobRunner
 
 HOOKED = "_models_context_menu"
@@ -107,7 +107,7 @@ class ModelsController(QObject):
 
     # -- actions ---------------------------------------------------------------------------------
     def open_register(self, run_id: str | None = None, iteration: int | None = None):
-        from app.ui.models.register_dialog import RegisterIterationDialog
+        from app.ui.registry.register_iteration_dialog import RegisterIterationDialog
 
         if self.deletion is None:
             return None
@@ -137,7 +137,7 @@ class ModelsController(QObject):
         return widget.run_id, board.model.iteration_at(source.row()).iteration
 
     def open_usage(self):
-        from app.ui.models.usage_dialog import DiskUsageDialog
+        from app.ui.registry.usage_dialog import DiskUsageDialog
 
         if self.deletion is None:
             return None

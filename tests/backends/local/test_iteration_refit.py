@@ -8,8 +8,8 @@ import pandas as pd
 import pytest
 
 from app import locator
-from app.backends.local.iteration_models import refit_iteration, register_iteration
-from app.backends.local.models import file_sha256
+from app.backends.local.iteration_refit import refit_iteration, register_iteration
+from app.backends.local.model_registry import file_sha256
 from app.backends.local.predict import predict_file
 from app.core import runs as rs
 from app.core.errors import UserInputError
@@ -17,7 +17,6 @@ from app.core.metrics import MODEL_FILE
 from app.core.progress import Sink
 from app.core.spec import parse_spec
 
-from .model_fixtures import backend, shared  # noqa: F401 - fixtures
 from .runs_helpers import wait_done
 
 MODEL = "TitanicSurvivalInitial"

@@ -6,7 +6,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, Q
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.backends.local.housekeeping import disk_usage
-from app.ui.models.models_table import human_size
+from app.ui.registry.models_table import human_size
 
 ROW_HEIGHT = 22
 

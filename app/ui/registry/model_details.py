@@ -6,7 +6,7 @@ from html import escape
 
 from app.backends.local.model_checks import installed_version
 from app.core.runs import ModelVersion
-from app.ui.models.models_table import human_size
+from app.ui.registry.models_table import human_size
 
 MISMATCH = "#c62828"
 

@@ -7,15 +7,15 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 
-from app.ui.models.models_table import COLUMNS, MODEL_ROLE, human_size
-from app.ui.models.models_view import ModelsView
-from app.ui.models.usage_dialog import DiskUsageDialog
+from app.ui.registry.models_table import COLUMNS, MODEL_ROLE, human_size
+from app.ui.registry.models_view import ModelsView
+from app.ui.registry.usage_dialog import DiskUsageDialog
 
 MODEL = "TitanicSurvivalInitial"
 
 
 @pytest.fixture
-def view(qtbot, runner, backend):  # noqa: F811
+def view(qtbot, runner, backend):
     view = ModelsView(runner)
     qtbot.addWidget(view)
     view.resize(1000, 700)
@@ -64,7 +64,7 @@ def test_filter_and_sort(view):
     assert view.proxy.rowCount() == 1 and cell(view, 0, "Model") == "Other"
 
 
-def test_delete_asks_then_removes_the_version(qtbot, view, backend):  # noqa: F811
+def test_delete_asks_then_removes_the_version(qtbot, view, backend):
     questions = []
     view.deletion.confirm = lambda title, text: questions.append(text) or False
     view.delete_selected()
@@ -81,7 +81,7 @@ def test_delete_asks_then_removes_the_version(qtbot, view, backend):  # noqa: F8
     assert not view.predict_button.isEnabled()
 
 
-def test_disk_usage_dialog(qtbot, runner, backend):  # noqa: F811
+def test_disk_usage_dialog(qtbot, runner, backend):
     dialog = DiskUsageDialog(backend, runner)
     qtbot.addWidget(dialog)
     with qtbot.waitSignal(dialog.loaded, timeout=10_000) as loaded:

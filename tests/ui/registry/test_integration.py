@@ -5,14 +5,14 @@ import pytest
 from PySide6.QtCore import QPoint
 
 from app.ui.main_window import MainWindow
-from app.ui.models.integration import install_models
-from app.ui.models.register_dialog import RegisterIterationDialog
+from app.ui.registry.integration import install_models
+from app.ui.registry.register_iteration_dialog import RegisterIterationDialog
 
 MODEL = "TitanicSurvivalInitial"
 
 
 @pytest.fixture
-def window(qtbot, ui_settings, backend):  # noqa: F811
+def window(qtbot, ui_settings, backend):
     win = MainWindow(ui_settings, open_backend=lambda location, **o: backend, with_monitor=False)
     qtbot.addWidget(win)
     controller = install_models(win)
@@ -60,7 +60,7 @@ def test_register_an_iteration_from_the_dialog(qtbot, window, shared):
     assert "Registered TitanicSurvivalInitial:2" in dialog.status.text()
 
 
-def test_dataset_in_use_asks_to_take_its_runs_along(qtbot, window, backend, shared):  # noqa: F811
+def test_dataset_in_use_asks_to_take_its_runs_along(qtbot, window, backend, shared):
     controller = window.models
     asked = []
     controller.deletion.confirm = lambda title, text: asked.append(text) or True

@@ -4,13 +4,13 @@ from __future__ import annotations
 import pandas as pd
 import pytest
 
-from app.ui.models.predict_dialog import PredictDialog, default_output
+from app.ui.registry.predict_dialog import PredictDialog, default_output
 
 MODEL = "TitanicSurvivalInitial"
 
 
 @pytest.fixture
-def make_dialog(qtbot, runner, backend):  # noqa: F811
+def make_dialog(qtbot, runner, backend):
     def make():
         dialog = PredictDialog(backend, backend.get_model(MODEL, 1), runner)
         qtbot.addWidget(dialog)
@@ -50,7 +50,7 @@ def test_cancel_stops_and_writes_nothing(qtbot, make_dialog, raw_csv):
     assert dialog.predict_button.isEnabled()
 
 
-def test_a_failure_is_shown_in_the_dialog(qtbot, make_dialog, raw_csv, backend):  # noqa: F811
+def test_a_failure_is_shown_in_the_dialog(qtbot, make_dialog, raw_csv, backend):
     with open(backend.get_model(MODEL, 1).path, "ab") as fh:
         fh.write(b"x")
     dialog = make_dialog()

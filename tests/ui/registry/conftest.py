@@ -1,12 +1,10 @@
-"""Models-view fixtures: a private copy of the session's finished-run workspace, a raw Titanic file."""
+"""Models-view fixtures: a raw Titanic file (the finished-run workspace is `backend`, from tests/finished_run.py)."""
 from __future__ import annotations
 
 import pandas as pd
 import pytest
 
 from app import locator
-from tests.backends.local.model_fixtures import backend, shared  # noqa: F401 - fixtures
-from tests.ui.monitor.conftest import runner  # noqa: F401 - the joined JobRunner
 
 
 @pytest.fixture

@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from app.backends.local.models import commit_model
+from app.backends.local.model_registry import commit_model
 from app.backends.local.submit import package_versions
 from app.core import catalog
 from app.core import runs as rs

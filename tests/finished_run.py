@@ -15,7 +15,7 @@ from app import locator
 from app.backends.local.workspace import LocalBackend
 from app.core import runs as rs
 
-from .runs_helpers import small_spec, wait_done
+from tests.backends.local.runs_helpers import small_spec, wait_done
 
 _SHARED: dict = {}
 # Text columns that hold absolute paths inside the workspace.

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLi
 
 from app.backends.local.predict import predict_file
 from app.core.runs import ModelVersion
-from app.ui.models.job_dialog import JobDialog
+from app.ui.registry.job_dialog import JobDialog
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
 OUTPUT_FILTER = "CSV files (*.csv);;All files (*)"
