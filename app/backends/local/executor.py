@@ -212,7 +212,7 @@ class Executor:
                     self._stop(proc, plan, tail)
                     return True
                 if plan.deadline is not None and time.time() > plan.deadline:
-                    print(f"step exceeded its time limit by far; stopping it", file=sys.stderr)
+                    print("step exceeded its time limit by far; stopping it", file=sys.stderr)
                     self._stop(proc, plan, tail)
                     return False
             time.sleep(POLL_S)
