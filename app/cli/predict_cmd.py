@@ -14,7 +14,10 @@ def register(sub) -> None:
                        description="Writes the input rows plus `prediction` and, for classification, one "
                                    "`probability_<class>` column per class. The model's saved data-prep "
                                    "parameters are applied first, so DATA is raw data like the training data "
-                                   "(the label column may be left out).")
+                                   "(the label column may be left out). For a forecasting model DATA holds the "
+                                   "future rows: the time column, the series ids and any known covariates, "
+                                   "within the forecast horizon; `prediction_lower`/`prediction_upper` give a "
+                                   "90% interval.")
     p.add_argument("model", metavar="NAME[:V]", help="registered model (latest version when V is left out)")
     p.add_argument("data", metavar="DATA", help="CSV or Parquet file to predict on")
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write")

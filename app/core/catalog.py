@@ -117,6 +117,12 @@ LOCAL_LEARNERS = {
 }
 LOCAL_LEARNERS["forecasting"] = LOCAL_LEARNERS["regression"]
 
+# Forecasting's own algorithms the local forecasting engine trains (statistical models per series);
+# the regression learners above run over lag, rolling-window and calendar features.
+LOCAL_FORECASTERS = ("Naive", "SeasonalNaive", "Average", "SeasonalAverage", "ExponentialSmoothing",
+                     "AutoArima", "Arimax", "LightGBM", "XGBoostRegressor", "RandomForest", "ExtremeRandomTrees",
+                     "ElasticNet")
+
 # Models Azure itself has deprecated or that would need a deep-learning stack.
 REFUSED_MODELS = {"TensorFlowDNN", "TensorFlowLinearClassifier", "TensorFlowLinearRegressor",
                   "TabnetClassifier", "TabnetRegressor", "TCNForecaster"}
@@ -136,4 +142,6 @@ def better(metric: str, a: float, b: float) -> bool:
 
 def local_models(task: str) -> tuple[str, ...]:
     """Azure algorithm names the local engine can train for `task`."""
+    if task == "forecasting":
+        return LOCAL_FORECASTERS
     return tuple(LOCAL_LEARNERS.get(task, {}))

@@ -7,18 +7,12 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from app.core import catalog
+from app.core import catalog, forecasting
 from app.core.spec import BUNDLED_DATAPREP, NAME_PATTERN, PARAM_REF, PipelineSpec, Problem
 
 MAX_ITERATIONS = 1000
 AZURE_MIN_TIMEOUT_MINUTES = 15
 DATAPREP_OPTIONS = ("drop", "impute_random", "fill_zero", "fill_unknown", "quantile_bins", "encode", "seed")
-FORECASTING_KEYS = (
-    "time_column_name", "forecast_horizon", "time_series_id_column_names", "target_lags",
-    "feature_lags", "target_rolling_window_size", "country_or_region_for_holidays", "seasonality",
-    "use_stl", "short_series_handling_configuration", "freq", "target_aggregation_function",
-    "cv_step_size", "features_unknown_at_forecast_time",
-)
 LOCAL_KEYS = ("warm_start", "seed")
 NO_LOCAL_EFFECT = ("max_concurrent_iterations", "mem_in_mb")
 _DATASET_REF = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_.-]{0,254}(:[1-9][0-9]*)?\Z")
@@ -106,7 +100,7 @@ def _validate_automl(spec, target, add):
         add("automl.positive_label", "is only used for classification")
     if a.weight_column_name and a.weight_column_name == a.label_column_name:
         add("automl.weight_column_name", "cannot be the label column")
-    _validate_forecasting(a, add)
+    _validate_forecasting(a, target, add)
     if target == "local":
         if a.enable_dnn:
             add("automl.enable_dnn", "deep-learning models cannot be trained locally; set it to false or run on Azure")
@@ -197,20 +191,15 @@ def _validate_models(a, target, add):
             add("automl.blocked_models", "blocks every algorithm available locally")
 
 
-def _validate_forecasting(a, add):
+def _validate_forecasting(a, target, add):
     if a.task != "forecasting":
         if a.forecasting:
             add("automl.forecasting", "is only used with task: forecasting")
         return
-    f = a.forecasting or {}
-    for key in f:
-        if key not in FORECASTING_KEYS:
-            add(f"automl.forecasting.{key}", f"unknown ForecastingParameters setting; known: {', '.join(FORECASTING_KEYS)}")
-    if not f.get("time_column_name"):
-        add("automl.forecasting.time_column_name", "is required for forecasting; name the date/time column")
-    horizon = f.get("forecast_horizon", 1)
-    if isinstance(horizon, bool) or not isinstance(horizon, int) or horizon < 1:
-        add("automl.forecasting.forecast_horizon", "must be a whole number of periods, at least 1")
+    if a.validation_size is not None:
+        add("automl.validation_size", "forecasting validates on rolling origins; set n_cross_validations "
+            "(and forecasting.cv_step_size) instead")
+    forecasting.validate_block(a.forecasting, a.label_column_name, target, add)
 
 
 def _validate_register(spec, add):

@@ -46,13 +46,31 @@ def check_data(spec: PipelineSpec, data_path: Path, dataset_ref: str, sink=None)
         if col and col not in columns:
             add(f"automl.{key}", f"column '{col}' is not in dataset {dataset_ref}")
     if a.task == "forecasting":
-        time_col = (a.forecasting or {}).get("time_column_name")
-        if time_col and time_col not in columns:
-            add("automl.forecasting.time_column_name", f"column '{time_col}' is not in dataset {dataset_ref}")
+        problems.extend(_forecasting_problems(spec, data_path, dataset_ref, columns, sink))
     if label:
         values = read_column(data_path, label, LABEL_SAMPLE_ROWS, sink)
         problems.extend(check_label(values, label, a.task, a.positive_label))
     return problems
+
+
+def _forecasting_problems(spec: PipelineSpec, data_path: Path, dataset_ref: str, columns: list[str],
+                          sink) -> list[Problem]:
+    """What the data contradicts in the forecasting block: time parsing, duplicates, gaps, series length."""
+    import pandas as pd
+
+    from app.backends.local.automl.forecasting.series import check_table
+    from app.core.forecasting import DEFAULT_FOLDS, PATH, ForecastSettings
+
+    a = spec.automl
+    fs = ForecastSettings.from_block(a.forecasting)
+    wanted = [("time_column_name", fs.time_column)] + [("time_series_id_column_names", c) for c in fs.series_ids]
+    absent = [Problem(f"{PATH}.{key}", f"column '{col}' is not in dataset {dataset_ref}")
+              for key, col in wanted if col and col not in columns]
+    if absent or not fs.time_column or a.label_column_name not in columns:
+        return absent
+    frame = pd.DataFrame({col: read_column(data_path, col, LABEL_SAMPLE_ROWS, sink)
+                          for col in dict.fromkeys([fs.time_column, *fs.series_ids, a.label_column_name])})
+    return check_table(frame, fs, a.label_column_name, a.n_cross_validations or DEFAULT_FOLDS)
 
 
 def check_label(values, label: str, task: str, positive_label=None) -> list[Problem]:

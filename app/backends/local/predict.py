@@ -24,11 +24,13 @@ CHUNK_ROWS = 50_000
 PARAMS_FILE = "dataprep_params.json"
 PREDICTION = "prediction"
 PROBABILITY_PREFIX = "probability_"
+INTERVAL_COLUMNS = ["prediction_lower", "prediction_upper"]
 
 
 def predict_file(backend, name: str, version: int | None, data_path, out_path, sink: Sink | None = None,
                  chunk_rows: int = CHUNK_ROWS) -> dict:
-    """Write the rows of `data_path` plus `prediction` (and `probability_<class>`) to `out_path` (CSV).
+    """Write the rows of `data_path` plus `prediction` (and `probability_<class>`, or for forecasting
+    `prediction_lower`/`prediction_upper`) to `out_path` (CSV).
 
     Returns a summary: model, rows, output, columns, warnings, dataprep, chunks, seconds.
     """
@@ -148,6 +150,12 @@ class _ChunkPredictor:
         self.features = props.get("feature_columns") or None
         self.classes = self._classes()
         self.added = [PREDICTION] + [f"{PROBABILITY_PREFIX}{c}" for c in self.classes or []]
+        # Forecasting models take the future rows as they are (time, series ids, covariates) and
+        # check them themselves; some give an interval around each forecast.
+        self.forecasting = record.task == "forecasting"
+        self.intervals = self.forecasting and hasattr(model, "predict_interval")
+        if self.intervals:
+            self.added += INTERVAL_COLUMNS
         self.warnings: list[str] = []
 
     def _classes(self) -> list | None:
@@ -169,6 +177,8 @@ class _ChunkPredictor:
                 frame = prep.apply(frame, self.params, label=self.label)
             except prep.DataPrepError as exc:
                 raise UserInputError(f"model {ref}: the saved data prep cannot be applied: {exc}") from None
+        if self.forecasting:
+            return frame
         if self.features is None:
             return frame.drop(columns=[self.label], errors="ignore") if self.label else frame
         missing = [c for c in self.features if c not in frame.columns]
@@ -190,6 +200,8 @@ class _ChunkPredictor:
                 proba = self.model.predict_proba(X)
                 for i, cls in enumerate(self.classes):
                     out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
+            if self.intervals:
+                out[INTERVAL_COLUMNS[0]], out[INTERVAL_COLUMNS[1]] = self.model.predict_interval(X)
         except (ValueError, TypeError, KeyError) as exc:
             raise UserInputError(f"model {self.record.name}:{self.record.version} cannot predict on this data: "
                                  f"{exc}") from None

@@ -143,11 +143,11 @@ def test_no_local_effect_settings_are_reported_as_warnings(runner):
     assert any("max_concurrent_iterations" in w["message"] for w in result.of("warning"))
 
 
-def test_forecasting_is_refused_clearly(runner):
+def test_forecasting_on_a_time_column_that_holds_no_times_is_refused_clearly(runner):
     result = runner.run(diabetes_frame(), fast(task="forecasting", label_column_name="target",
                                                forecasting={"time_column_name": "age"}))
     assert result.returncode == 2
-    assert "forecasting" in result.stderr
+    assert "automl.forecasting.time_column_name: column 'age' has values that are not dates" in result.stderr
 
 
 def test_a_class_with_a_single_row_is_refused(runner):

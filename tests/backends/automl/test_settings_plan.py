@@ -101,7 +101,6 @@ def test_settings_with_no_local_effect_warn(tmp_path):
 
 
 @pytest.mark.parametrize("settings, message", [
-    ({"task": "forecasting", "forecasting": {"time_column_name": "t"}}, "forecasting"),
     ({"enable_dnn": True}, "deep-learning"),
     ({"primary_metric": "r2_score"}, "not valid for classification"),
     ({"n_cross_validations": 1}, "at least 2 folds"),

@@ -56,8 +56,12 @@ class Step:
 
     # -- phases ----------------------------------------------------------------------
     def run(self) -> None:
-        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
         settings, seed, warnings = load_settings(self.paths["settings"])
+        if settings.task == "forecasting":   # series need their own engine: time-ordered validation, lags
+            from app.backends.local.automl.forecasting.step import run_forecasting
+
+            return run_forecasting(self, settings, seed, warnings)
+        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
         plan = make_plan(settings, seed, warnings)
         self.state = SearchState(run_id=self.run_id, plan=plan)
         self.outputs.status("featurization", "reading and featurizing the data")

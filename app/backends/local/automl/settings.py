@@ -82,9 +82,6 @@ def load_settings(path: str | Path) -> tuple[AutoMLSettings, int, list[str]]:
 
 def make_plan(settings: AutoMLSettings, seed: int, warnings: list[str]) -> Plan:
     """FLAML-facing choices that do not depend on the data."""
-    if settings.task == "forecasting":
-        raise UserInputError("task 'forecasting' is not available on the local backend yet; "
-                             "run it on Azure compute or use task: regression with lag features")
     warnings = list(warnings)
     learners = _learners(settings)
     ensembles = []

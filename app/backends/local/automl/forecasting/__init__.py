@@ -1,0 +1,1 @@
+"""The local engine for task: forecasting (rolling-origin validation over time series)."""

@@ -1,0 +1,133 @@
+"""The registered forecasting model: forecasts from a frame of future rows.
+
+Like Azure's forecasting models, `predict(frame)` takes the time column, the series ids and the
+known covariates of the periods to forecast, and returns one forecast per row. Rows must fall
+within the horizon after the end of the training data of their series.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+INTERVAL_Z = 1.645            # a 90% interval under normal errors
+MAX_LISTED = 5
+
+
+class ForecastModel:
+    def __init__(self, forecaster, time_column: str, series_ids: list[str], label: str, freq: str, horizon: int,
+                 covariates: list[str], categories: dict, last_times: dict, scales: dict, sigmas: list[float],
+                 last_covariates: dict):
+        self.forecaster = forecaster
+        self.time_column, self.series_ids, self.label = time_column, list(series_ids), label
+        self.freq, self.horizon = freq, horizon
+        self.covariates, self.categories = list(covariates), dict(categories)
+        self.last_times, self.scales, self.sigmas = last_times, scales, list(sigmas)
+        self.last_covariates = last_covariates
+
+    # -- the frame of future rows --------------------------------------------------------------
+    @property
+    def required_columns(self) -> list[str]:
+        need = [self.time_column, *self.series_ids]
+        return need + (self.covariates if self.forecaster.uses_covariates else [])
+
+    def _keys(self, frame: pd.DataFrame) -> list[tuple]:
+        known = {tuple(map(str, k)): k for k in self.last_times}
+        if not self.series_ids:
+            return [()] * len(frame)
+        texts = list(frame[self.series_ids].astype(str).itertuples(index=False, name=None))
+        unknown = sorted({t for t in texts if t not in known})
+        if unknown:
+            listed = ", ".join("/".join(t) for t in sorted(known)[:MAX_LISTED])
+            raise ValueError(f"series id {'/'.join(unknown[0])} ({', '.join(self.series_ids)}) was not in the training "
+                             f"data; the model forecasts {len(known)} series: {listed}"
+                             f"{' …' if len(known) > MAX_LISTED else ''}")
+        return [known[t] for t in texts]
+
+    def _steps(self, keys: list[tuple], times: pd.Series) -> np.ndarray:
+        steps = np.zeros(len(times), dtype=int)
+        for key in set(keys):
+            rows = [i for i, k in enumerate(keys) if k == key]
+            last = self.last_times[key]
+            grid = pd.date_range(last, periods=self.horizon + 1, freq=self.freq)
+            position = grid.get_indexer(pd.DatetimeIndex(times.iloc[rows]))
+            for i, p in zip(rows, position):
+                t = times.iloc[i]
+                if p > 0:
+                    steps[i] = p
+                elif t <= last:
+                    raise ValueError(f"row {i + 1}: {t} is not after the end of the training data of "
+                                     f"{_name(key)} ({last}); forecast rows must be later")
+                elif t > grid[-1]:
+                    raise ValueError(f"row {i + 1}: {t} is past the forecast horizon: the model forecasts "
+                                     f"{self.horizon} periods after {last} (to {grid[-1]}); retrain with a longer "
+                                     "forecast_horizon or on more recent data")
+                else:
+                    raise ValueError(f"row {i + 1}: {t} is not on the model's '{self.freq}' time grid "
+                                     f"(next periods: {', '.join(str(g) for g in grid[1:4])} …)")
+        return steps
+
+    def _prepared(self, frame: pd.DataFrame):
+        from app.backends.local.automl.forecasting.series import parse_times
+
+        missing = [c for c in self.required_columns if c not in frame.columns]
+        if missing:
+            raise ValueError(f"the future rows need the columns {', '.join(missing)} (the time column"
+                             f"{', the series ids' if self.series_ids else ''} and the covariates the model "
+                             "uses); add them")
+        times, bad = parse_times(frame[self.time_column])
+        if bad is not None or times.isna().any():
+            raise ValueError(f"column '{self.time_column}' has values that are not dates or times, like {bad!r}")
+        keys = self._keys(frame)
+        steps = self._steps(keys, times.reset_index(drop=True))
+        cov = frame[[c for c in self.covariates if c in frame.columns]].copy()
+        for col, values in self.categories.items():
+            if col in cov.columns:
+                cov[col] = pd.Categorical(cov[col].astype(str), categories=values).codes.astype(float)
+                cov.loc[cov[col] < 0, col] = np.nan
+        for col in self.covariates:
+            if col not in cov.columns:
+                cov[col] = np.nan
+        return keys, steps, cov.reset_index(drop=True)
+
+    # -- forecasts -------------------------------------------------------------------------------
+    def predict(self, frame: pd.DataFrame) -> np.ndarray:
+        keys, steps, cov = self._prepared(frame)
+        out = np.zeros(len(frame))
+        for key in set(keys):
+            rows = np.array([i for i, k in enumerate(keys) if k == key])
+            future = cov.iloc[rows].copy()
+            fill = self.last_covariates.get(key, {})
+            for col in self.covariates:
+                future[col] = future[col].fillna(fill.get(col, np.nan))
+            out[rows] = self.forecaster.forecast(key, steps[rows], future)
+        return out
+
+    def predict_interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+        """(lower, upper) of a 90% interval from the rolling-origin errors at each horizon step."""
+        keys, steps, _ = self._prepared(frame)
+        pred = self.predict(frame)
+        width = np.array([INTERVAL_Z * self.sigmas[s - 1] * self.scales[k] for k, s in zip(keys, steps)])
+        return pred - width, pred + width
+
+    def future_frame(self, periods: int) -> pd.DataFrame:
+        """The next `periods` rows of every series, for "next N periods": the time column, the ids and
+        each covariate at its last known value (edit them when their future values are known)."""
+        if not 1 <= periods <= self.horizon:
+            raise ValueError(f"the model forecasts 1 to {self.horizon} periods ahead, not {periods}")
+        rows = []
+        for key, last in self.last_times.items():
+            known = {c: self._raw(c, v) for c, v in self.last_covariates.get(key, {}).items()}
+            for t in pd.date_range(last, periods=periods + 1, freq=self.freq)[1:]:
+                rows.append({self.time_column: t, **dict(zip(self.series_ids, key)), **known})
+        return pd.DataFrame(rows, columns=[self.time_column, *self.series_ids, *self.covariates])
+
+    def _raw(self, column: str, value):
+        """A covariate's value as the user wrote it (category codes back to their text)."""
+        values = self.categories.get(column)
+        if values is None or value is None or pd.isna(value):
+            return value
+        return values[int(value)]
+
+
+def _name(key: tuple) -> str:
+    return "the series" if not key else "series " + "/".join(map(str, key))

@@ -1,0 +1,294 @@
+"""The forecasting AutoML step: series in, rolling-origin iterations, VotingEnsemble, outputs out.
+
+It writes what the classification/regression engine writes (`Outputs`: events, metrics file,
+model_data, summary.json, artifacts), so the executor, monitor and registry read a forecasting
+run like any other. The experiment and iteration timeouts are checked between fits; a stop file
+ends the step within a second from a watcher thread, keeping the best model so far.
+"""
+from __future__ import annotations
+
+import math
+import os
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+import numpy as np
+
+from app.backends.local.automl import scoring
+from app.backends.local.automl.data import read_table
+from app.backends.local.automl.forecasting import features as feat
+from app.backends.local.automl.forecasting import report, schedule
+from app.backends.local.automl.forecasting.forecasters import (
+    IterationTimeout, RegressionForecaster, VotingEnsemble, histories_upto, make_statistical)
+from app.backends.local.automl.forecasting.model import ForecastModel
+from app.backends.local.automl.forecasting.rolling import RollingForecasts, rolling_forecasts, step_sigmas
+from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins, season_length
+from app.core import catalog
+from app.core.errors import UserInputError
+from app.core.forecasting import DEFAULT_FOLDS, ForecastSettings
+from app.core.runs import COMPLETED, FAILED, IterationRecord
+
+STOP_POLL_S = 0.1
+ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
+ENSEMBLE_CANDIDATES = 12
+ENSEMBLE_ROUNDS = 20
+EARLY_STOPPING_LANDMARKS = 20     # as the other tasks: never before iteration 20,
+EARLY_STOPPING_WINDOW = 10        # then after 10 iterations without improvement
+FEATURE_PREPROCESSOR = "TimeSeriesTransformer"
+
+
+@dataclass
+class Trial:
+    iteration: int
+    algorithm: str
+    params: dict
+    value: float | None
+    make: object = None
+    pred: np.ndarray | None = None
+
+
+def run_forecasting(step, settings, seed: int, warnings: list[str]) -> None:
+    """Entry point from the engine's Step for task: forecasting."""
+    ForecastRun(step, settings, seed, warnings).run()
+
+
+class ForecastRun:
+    def __init__(self, step, settings, seed: int, warnings: list[str]):
+        self.data_path, self.stop_file = step.paths["data"], step.stop_file
+        self.outputs, self.run_id = step.outputs, step.run_id
+        self.settings, self.seed, self.warnings = settings, seed, list(warnings)
+        self.fs = ForecastSettings.from_block(settings.forecasting)
+        self.metric = settings.metric
+        self.started = time.time()
+        timeout = settings.timeout_seconds()
+        self.ensemble = settings.enable_voting_ensemble
+        self.search_deadline = self.started + timeout * (1 - ENSEMBLE_SHARE if self.ensemble else 1) if timeout else None
+        self.deadline = self.started + timeout if timeout else None
+        self.iteration_seconds = settings.iteration_timeout_minutes * 60 if settings.iteration_timeout_minutes else None
+        self.records: list[IterationRecord] = []
+        self.trials: list[Trial] = []
+        self.best: Trial | None = None
+        self.model: ForecastModel | None = None
+        self.best_rolling: RollingForecasts | None = None
+        self.stop_reason: str | None = None
+        self.finished = False
+        self.series = self.origins = self.plan = None
+        self.rolling_rule = ""
+        self._stop = threading.Event()
+        self._last_end = time.time()
+
+    # -- stop file -------------------------------------------------------------------------
+    def _watch(self) -> None:
+        while not self.finished:
+            if self.stop_file is not None and self.stop_file.exists():
+                self._stop.set()
+                self.finish("canceled")
+                sys.stderr.flush()
+                os._exit(0)
+            time.sleep(STOP_POLL_S)
+
+    # -- phases ----------------------------------------------------------------------------
+    def run(self) -> None:
+        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
+        self.outputs.status("featurization", "reading the series and checking their timestamps")
+        self._prepare(read_table(self.data_path))
+        self.outputs.status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
+        reason = self._search()
+        if reason != "canceled" and self.ensemble and sum(t.pred is not None for t in self.trials) >= 2:
+            self.outputs.status("ensembling", "building VotingEnsemble from the rolling-origin forecasts")
+            self._ensemble()
+        self.outputs.status("finalizing", "writing charts, guardrails and the summary")
+        if self.model is not None:
+            report.write_artifacts(self)
+        self.finish(reason)
+
+    def _prepare(self, frame) -> None:
+        s, fs = self.settings, self.fs
+        n_folds = s.n_cross_validations or DEFAULT_FOLDS
+        series, problems = build_series(frame, fs, s.label_column_name, n_folds)
+        if series is not None:
+            origins, more = plan_origins(series, fs, n_folds)
+            problems += more
+            if origins is not None:
+                problems += handle_short(series, fs, origins)
+        errors = [p for p in problems if p.level == "error"]
+        if errors:
+            raise UserInputError("; ".join(str(p) for p in errors))
+        for message in self.warnings + [str(p).removeprefix("warning: ") for p in problems]:
+            self.outputs.warning(message)
+        self.series, self.origins, self.n_folds = series, origins, n_folds
+        self.rolling_rule = origins.rule
+        season = season_length(series.freq) if fs.seasonality == "auto" else int(fs.seasonality)
+        covariates = list(next(iter(series.covariates.values())).columns)
+        self.numeric_covariates = [c for c in covariates if c not in series.categories]
+        shortest = min(len(series.y[k]) for k in series.keys)
+        self.plan = feat.plan_features(season, fs.horizon, fs.lag_list(), fs.rolling_window, series.freq, covariates,
+                                       series.keys, fs.holidays_country, shortest)
+        values = np.concatenate([series.y[k] for k in series.keys])
+        self.y_range = float(values.max() - values.min())
+        self.allowed = schedule.allowed_algorithms(s.allowed_models, s.blocked_models)
+        if not self.allowed:
+            raise UserInputError("allowed_models/blocked_models leave no forecasting algorithm to train")
+
+    def _make(self, candidate: schedule.Candidate):
+        if candidate.algorithm in schedule.DEFAULTS:
+            return lambda: RegressionForecaster(candidate.algorithm, candidate.params, self.plan, self.seed,
+                                                1 if self.settings.max_cores_per_iteration == 1 else -1)
+        return lambda: make_statistical(candidate.algorithm, self.plan.season, self.fs.horizon,
+                                        self.numeric_covariates)
+
+    def _search(self) -> str:
+        candidates = schedule.first_candidates(self.allowed, self.plan.season, bool(self.numeric_covariates))
+        rng = np.random.default_rng(self.seed)
+        budget = self.settings.iterations - (1 if self.ensemble and self.settings.iterations > 2 else 0)
+        while len(self.records) < budget:
+            reason = self._limit_reached()
+            if reason:
+                return reason
+            candidate = candidates.pop(0) if candidates else schedule.variation(rng, self.allowed)
+            if candidate is None:
+                return "iterations"
+            self._try(candidate)
+        return "iterations"
+
+    def _limit_reached(self) -> str | None:
+        if self._stop.is_set():
+            return "canceled"
+        if self.search_deadline is not None and time.time() >= self.search_deadline:
+            return "timeout"
+        s, best = self.settings, self.best
+        if s.experiment_exit_score is not None and best is not None and not catalog.better(
+                self.metric, s.experiment_exit_score, best.value):
+            return "exit_score"
+        last = len(self.records) - 1
+        if s.enable_early_stopping and best is not None and \
+                last - max(best.iteration, EARLY_STOPPING_LANDMARKS) >= EARLY_STOPPING_WINDOW:
+            return "early_stopping"
+        return None
+
+    def _iteration_deadline(self) -> float | None:
+        limits = [d for d in (self.search_deadline,
+                              time.time() + self.iteration_seconds if self.iteration_seconds else None) if d]
+        return min(limits) if limits else None
+
+    def _try(self, candidate: schedule.Candidate) -> None:
+        make = self._make(candidate)
+        try:
+            rolling = rolling_forecasts(make, self.series, self.fs.horizon, self.n_folds, self.origins.step,
+                                        self._iteration_deadline())
+        except IterationTimeout:
+            self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
+                         failure="stopped at the iteration or experiment timeout")
+            return
+        except Exception as exc:  # noqa: BLE001 - one failing algorithm must not end the run
+            self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
+                         failure=f"{type(exc).__name__}: {exc}")
+            return
+        self._score_and_commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None, make), rolling,
+                               rolling.pred)
+
+    def _score_and_commit(self, trial: Trial, rolling: RollingForecasts, pred: np.ndarray) -> None:
+        metrics = scoring.regression_metrics(rolling.y, pred, self.y_range)
+        trial.value, trial.pred = metrics.get(self.metric), pred
+        improved = trial.value is not None and math.isfinite(trial.value) and (
+            self.best is None or catalog.better(self.metric, trial.value, self.best.value))
+        model = None
+        if improved:
+            try:
+                model = self._final_model(trial.make(), rolling, pred)
+            except Exception as exc:  # noqa: BLE001 - the refit on all data failed: not a usable best
+                self._commit(trial, metrics, failure=f"refit on all data failed: {type(exc).__name__}: {exc}")
+                return
+            self.outputs.write_model(model)
+        self._commit(trial, metrics, model=model, rolling=rolling if improved else None)
+
+    def _final_model(self, forecaster, rolling: RollingForecasts, pred: np.ndarray) -> ForecastModel:
+        series = self.series
+        full = histories_upto(series, {k: len(series.y[k]) - 1 for k in series.keys})
+        forecaster.fit(full, None)
+        return ForecastModel(
+            forecaster, time_column=self.fs.time_column, series_ids=self.fs.series_ids,
+            label=self.settings.label_column_name, freq=series.freq, horizon=self.fs.horizon,
+            covariates=self.plan.covariates, categories=series.categories,
+            last_times={k: series.times[k][-1] for k in series.keys}, scales={k: h.scale for k, h in full.items()},
+            sigmas=step_sigmas(rolling, pred, self.fs.horizon),
+            last_covariates={k: series.covariates[k].iloc[-1].to_dict() for k in series.keys})
+
+    def _commit(self, trial: Trial, metrics: dict, failure: str | None = None, model=None,
+                rolling: RollingForecasts | None = None) -> None:
+        now = time.time()
+        duration, self._last_end = now - self._last_end, now
+        preprocessor = FEATURE_PREPROCESSOR if trial.algorithm in schedule.DEFAULTS else ""
+        record = IterationRecord(run_id=f"{self.run_id}_{trial.iteration}", iteration=trial.iteration,
+                                 status=FAILED if failure else COMPLETED, run_algorithm=trial.algorithm,
+                                 run_preprocessor=preprocessor, hyperparameters=trial.params, metrics=metrics,
+                                 duration_s=duration)
+        with self.outputs.lock:
+            if self.finished:
+                return
+            if model is not None:
+                self.best, self.model, self.best_rolling = trial, model, rolling
+            self.records.append(record)
+            self.trials.append(trial)
+            self.outputs.write_metrics(self.records)
+            self.write_summary()
+            self.outputs.event("iteration", run_id=record.run_id, iteration=record.iteration, status=record.status,
+                               run_algorithm=trial.algorithm, run_preprocessor=preprocessor,
+                               hyperparameters=trial.params, metrics=metrics, duration_s=duration, seeded=False,
+                               primary_metric=self.metric, is_best=model is not None,
+                               best_so_far=self.best.value if self.best else None, learner=trial.algorithm,
+                               **({"error": failure} if failure else {}))
+        best = self.best.value if self.best else None
+        print(f"{trial.iteration:>4}  {preprocessor} {trial.algorithm:<22} {duration:7.2f}s  "
+              f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)
+        if failure:
+            print(f"      iteration {trial.iteration} failed: {failure}", file=sys.stderr, flush=True)
+
+    # -- ensemble --------------------------------------------------------------------------
+    def _ensemble(self) -> None:
+        """Greedy selection with replacement (Caruana) over the rolling-origin forecasts."""
+        sign = 1 if catalog.is_minimised(self.metric) else -1
+        pool = sorted((t for t in self.trials if t.pred is not None and t.value is not None),
+                      key=lambda t: sign * t.value)[:ENSEMBLE_CANDIDATES]
+        y = self.best_rolling.y
+        counts: dict[int, int] = {}
+        total = np.zeros_like(y)
+        for _ in range(ENSEMBLE_ROUNDS):
+            n = sum(counts.values())
+            scores = [sign * scoring.primary_value(self.metric, y, (total + t.pred) / (n + 1), 0, self.y_range)
+                      for t in pool]
+            choice = pool[int(np.argmin(scores))]
+            counts[choice.iteration] = counts.get(choice.iteration, 0) + 1
+            total += choice.pred
+        chosen = [t for t in pool if t.iteration in counts]
+        weights = [float(counts[t.iteration]) for t in chosen]
+        pred = sum(w * t.pred for t, w in zip(chosen, weights)) / sum(weights)
+        names = [str(t.iteration) for t in chosen]
+        params = {"ensembled_iterations": names, "ensemble_weights": weights,
+                  "ensembled_algorithms": [t.algorithm for t in chosen]}
+        trial = Trial(len(self.trials), "VotingEnsemble", params, None,
+                      make=lambda: VotingEnsemble([(n, t.make()) for n, t in zip(names, chosen)], weights))
+        self._score_and_commit(trial, self.best_rolling, pred)
+
+    # -- outputs ---------------------------------------------------------------------------
+    def write_summary(self) -> None:
+        self.outputs.write_summary(report.summary(self))
+
+    def finish(self, reason: str) -> None:
+        with self.outputs.lock:
+            if self.finished:
+                return
+            self.stop_reason = reason
+            self.outputs.write_metrics(self.records)
+            self.write_summary()
+            self.finished = True
+            best = self.best
+            self.outputs.event("finished", stop_reason=reason, best_iteration=best.iteration if best else -1,
+                               best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
+                               best_metric=best.value if best else None, search_seconds=time.time() - self.started)
+
+
+def _fmt(value) -> str:
+    return "   n/a" if value is None else f"{value:.4f}"

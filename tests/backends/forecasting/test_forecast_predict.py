@@ -1,0 +1,78 @@
+"""A forecasting pipeline run from the command line, then `predict` on future rows of several series."""
+from __future__ import annotations
+
+import pandas as pd
+import pytest
+
+from app.cli import main
+
+from tests.backends.forecasting.series_data import sales_table
+
+H = 12
+SPEC = """
+experiment: sales_forecast
+dataset: sales_ds
+automl:
+  task: forecasting
+  label_column_name: sales
+  iterations: 5
+  experiment_timeout_minutes: 5
+  allowed_models: [Naive, SeasonalNaive, ElasticNet, LightGBM]
+  n_cross_validations: 2
+  forecasting:
+    time_column_name: month
+    time_series_id_column_names: [store]
+    forecast_horizon: 12
+register:
+  model_name: SalesForecast
+"""
+
+
+@pytest.fixture(scope="module")
+def workspace(tmp_path_factory):
+    root = tmp_path_factory.mktemp("forecast_ws")
+    data = root / "sales.csv"
+    sales_table(periods=72, stores=("A", "B", "C")).to_csv(data, index=False)
+    spec = root / "spec.yaml"
+    spec.write_text(SPEC, encoding="utf-8")
+    assert main(["--workspace", str(root / "ws"), "datasets", "register", "sales_ds", str(data)]) == 0
+    assert main(["--workspace", str(root / "ws"), "run", str(spec)]) == 0
+    return root
+
+
+def _future(stores=("A", "B", "C"), start="2021-01-01", periods=H) -> pd.DataFrame:
+    return pd.DataFrame([{"month": t.strftime("%Y-%m-%d"), "store": s, "promo": 0.0}
+                         for s in stores for t in pd.date_range(start, periods=periods, freq="MS")])
+
+
+def _predict(workspace, frame, capsys):
+    path, out = workspace / "future.csv", workspace / "out.csv"
+    out.unlink(missing_ok=True)
+    frame.to_csv(path, index=False)
+    code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", str(path), "-o", str(out)])
+    return code, capsys.readouterr(), out
+
+
+def test_predict_forecasts_every_future_row_of_every_series(workspace, capsys):
+    code, printed, out = _predict(workspace, _future(), capsys)
+    assert code == 0, printed.err
+    result = pd.read_csv(out)
+    assert list(result.columns) == ["month", "store", "promo", "prediction", "prediction_lower", "prediction_upper"]
+    assert result.groupby("store").size().to_dict() == {"A": H, "B": H, "C": H}
+    assert (result.prediction_lower < result.prediction).all() and (result.prediction < result.prediction_upper).all()
+    # Each store keeps its own level (100 apart, on the same trend) and the trend goes on.
+    means = result.groupby("store").prediction.mean()
+    assert means["B"] - means["A"] == pytest.approx(100, abs=10) and means["C"] - means["B"] == pytest.approx(100, abs=10)
+    assert means["A"] == pytest.approx(100 + 0.8 * 77.5, abs=8)
+
+
+@pytest.mark.parametrize("frame, words", [
+    (_future(periods=H + 1), "past the forecast horizon"),
+    (_future(stores=("A", "Z")), "series id Z (store) was not in the training data"),
+    (_future().drop(columns=["store"]), "need the columns store"),
+    (_future(start="2020-06-01"), "not after the end of the training data"),
+])
+def test_bad_future_rows_get_one_line_and_exit_2(workspace, capsys, frame, words):
+    code, printed, out = _predict(workspace, frame, capsys)
+    assert code == 2 and words in printed.err and printed.err.count("\n") == 1
+    assert not out.exists()
