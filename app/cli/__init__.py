@@ -15,7 +15,7 @@ from app import __version__
 from app.core.errors import UserInputError
 
 COMMAND_MODULES = ("demo", "run", "datasets", "runs", "metrics", "compare", "models", "predict", "export",
-                   "housekeeping")
+                   "dryrun", "computes", "housekeeping")
 
 
 def build_parser() -> argparse.ArgumentParser:

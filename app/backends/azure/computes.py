@@ -1,8 +1,9 @@
 """Compute targets of an Azure ML workspace: list them, create an AmlCompute cluster.
 
-Creating a cluster returns at once on the service side; the wait reports the provisioning
-state through the Sink. Cancelling the wait does not stop the provisioning (the SDK cannot);
-the message says so.
+Creating a cluster returns at once on the service side; the wait reports each provisioning
+state it sees through the Sink, with the time waited, and gives up after a timeout (as the
+sample's `wait_for_completion(timeout_in_minutes=20)` does). Cancelling or timing out stops the
+wait only: Azure keeps provisioning (the SDK cannot stop it); the message says so.
 """
 from __future__ import annotations
 
@@ -14,7 +15,16 @@ from app.core.runs import ComputeTarget
 
 PRIORITIES = {"dedicated": "dedicated", "lowpriority": "lowpriority", "low": "lowpriority"}
 POLL_SECONDS = 5.0
+TIMEOUT_MINUTES = 20.0
 TERMINAL_STATES = ("Succeeded", "Failed", "Canceled")
+
+
+def cluster_name_problem(name: str) -> str:
+    """What Azure would refuse in a new cluster's name, or ''."""
+    if not (2 <= len(name) <= 16 and name[:1].isascii() and name[:1].isalpha()
+            and all(c.isascii() and (c.isalnum() or c == "-") for c in name)):
+        return "Azure cluster names have 2–16 letters, digits or '-', starting with a letter"
+    return ""
 
 
 def record_of(target) -> ComputeTarget:
@@ -45,7 +55,8 @@ def provisioning_config(target: ComputeTarget):
 
 
 def create_compute(workspace, target: ComputeTarget, sink: Sink | None = None,
-                   poll_seconds: float = POLL_SECONDS, sleep=time.sleep) -> ComputeTarget:
+                   poll_seconds: float | None = None, sleep=time.sleep, timeout_minutes: float = TIMEOUT_MINUTES,
+                   clock=time.monotonic) -> ComputeTarget:
     from azureml.core.compute import ComputeTarget as SdkComputeTarget
 
     sink = sink or Sink()
@@ -54,15 +65,20 @@ def create_compute(workspace, target: ComputeTarget, sink: Sink | None = None,
     config = provisioning_config(target)
     sink.progress(None, f"requesting cluster {target.name} ({target.vm_size}, {target.min_nodes}-{target.max_nodes} nodes)")
     created = SdkComputeTarget.create(workspace, target.name, config)
+    started = clock()
     while True:
         created.refresh_state()
         state = created.provisioning_state or "Creating"
-        sink.progress(None, f"{target.name}: {state}")
+        waited = clock() - started
+        sink.progress(min(waited / (timeout_minutes * 60), 0.99), f"{target.name}: {state} ({waited:.0f} s)")
         if state in TERMINAL_STATES:
             break
         if sink.cancelled:
             raise Cancelled(f"stopped waiting; Azure keeps provisioning {target.name} (delete it in the portal if unwanted)")
-        sleep(poll_seconds)
+        if waited >= timeout_minutes * 60:
+            raise UserInputError(f"{target.name} is still {state} after {timeout_minutes:g} minutes; Azure keeps "
+                                 f"provisioning it: check it in the portal, then pick it from the list")
+        sleep(POLL_SECONDS if poll_seconds is None else poll_seconds)
     if state != "Succeeded":
         errors = "; ".join(str(e) for e in (getattr(created, "provisioning_errors", None) or []))
         raise UserInputError(f"creating {target.name} ended {state}: {errors or 'see the Azure portal for details'} "

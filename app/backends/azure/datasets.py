@@ -116,12 +116,21 @@ def register_dataset(workspace, name: str, sources: list[str], description: str 
         tags[TAG_HASH] = content_hash(files)
     sink.check()
     sink.progress(0.6, "reading the schema")
-    factory = Dataset.Tabular.from_parquet_files if kind == "parquet" else Dataset.Tabular.from_delimited_files
-    dataset = factory(path=paths)
+    dataset = tabular_from(paths, kind)
     sink.progress(0.8, f"registering {name}")
     registered = dataset.register(workspace, name, description=description or None, tags=tags, create_new_version=True)
     sink.progress(1.0, f"registered {name}:{registered.version}")
     return record_of(registered)
+
+
+def tabular_from(paths: list, kind: str):
+    """The TabularDataset over `paths` as registration defines it. Delimited files are read
+    with quoted line breaks allowed: without it a text field holding a newline splits its row."""
+    from azureml.core import Dataset
+
+    if kind == "parquet":
+        return Dataset.Tabular.from_parquet_files(path=paths)
+    return Dataset.Tabular.from_delimited_files(path=paths, support_multi_line=True)
 
 
 def preview(dataset, rows: int = 100):

@@ -23,6 +23,7 @@ DATAPREP_STEP, AUTOML_STEP, REGISTER_STEP = "data_prep", "automl", "register"
 METRICS_DATA, MODEL_DATA = "metrics_data", "model_data"
 METRICS_OUTPUT, MODEL_OUTPUT = "metrics_output", "best_model_output"
 PREPARED_DATA, REGISTRATION = "prepared_data", "registration"
+PREPARED_GLOB = "*.parquet"      # what AutoML reads of the data-prep output
 DATAPREP_SCRIPT, REGISTER_SCRIPT = "dataprep.py", "register_model.py"
 OUTPUT_ROOT = "automl-desk"
 ENVIRONMENT_NAME = "automl-desk-steps"
@@ -167,7 +168,7 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
             arguments=["--input", raw, "--output", prepared, *extra],
             compute_target=compute, runconfig=run_configuration(name),
             allow_reuse=spec.data_prep.allow_reuse)
-        training_data = prepared.read_parquet_files(path_glob="*.parquet")
+        training_data = prepared.read_parquet_files(path_glob=PREPARED_GLOB)
 
     name = spec.step_compute(AUTOML_STEP)
     automl_compute = resolve_compute(computes, name, AUTOML_STEP)

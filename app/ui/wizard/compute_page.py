@@ -54,9 +54,11 @@ class CreateClusterDialog(QDialog):
                              self.min_nodes.value(), self.max_nodes.value(), self.priority.currentText(), "Creating")
 
     def _accept(self) -> None:
-        name = self.name.text().strip()
-        if not (2 <= len(name) <= 16 and name[0].isalpha() and all(c.isalnum() or c == "-" for c in name)):
-            self.message.setText("Azure cluster names have 2–16 letters, digits or '-', starting with a letter.")
+        from app.backends.azure.computes import cluster_name_problem
+
+        problem = cluster_name_problem(self.name.text().strip())
+        if problem:
+            self.message.setText(problem + ".")
         elif self.min_nodes.value() > self.max_nodes.value():
             self.message.setText("The minimum number of nodes cannot exceed the maximum.")
         else:

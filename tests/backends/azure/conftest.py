@@ -19,8 +19,20 @@ class NetworkBlocked(OSError):
     pass
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
 def _refuse(*args, **kwargs):
     raise NetworkBlocked(f"network access attempted in an offline test: {args[:2]!r}")
+
+
+def _loopback_only(original, host_of):
+    """Loopback stays allowed: the dry run serves the dataset's file on 127.0.0.1."""
+    def guarded(*args, **kwargs):
+        if host_of(args) in LOOPBACK:
+            return original(*args, **kwargs)
+        return _refuse(*args, **kwargs)
+    return guarded
 
 
 @pytest.fixture(scope="module", autouse=True)
@@ -28,9 +40,15 @@ def _no_network():
     """Module-wide, and autouse fixtures come first in a scope, so the module-scoped
     fixtures that build the graph are covered too."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(socket, "getaddrinfo", _refuse)
-        patch.setattr(socket.socket, "connect", _refuse)
-        patch.setattr(socket.socket, "connect_ex", _refuse)
+        def host(args):
+            return args[0]
+
+        def peer(args):   # (socket, address)
+            return args[1][0] if len(args) > 1 and isinstance(args[1], tuple) else None
+
+        patch.setattr(socket, "getaddrinfo", _loopback_only(socket.getaddrinfo, host))
+        patch.setattr(socket.socket, "connect", _loopback_only(socket.socket.connect, peer))
+        patch.setattr(socket.socket, "connect_ex", _loopback_only(socket.socket.connect_ex, peer))
         yield
 
 

@@ -115,8 +115,44 @@ def test_create_compute_reports_provisioning(backend, offline, monkeypatch):
                                                                     0, 4, "LowPriority"), sink, sleep=lambda s: None)
     assert requested == {"name": "new-cluster", "vm_size": "STANDARD_DS3_V2", "max_nodes": 4,
                          "priority": "lowpriority"}
-    assert [m for _, m in sink.messages][1:] == ["new-cluster: Creating", "new-cluster: Creating", "new-cluster: Succeeded"]
+    assert [m for _, m in sink.messages][1:] == ["new-cluster: Creating (0 s)", "new-cluster: Creating (0 s)",
+                                                 "new-cluster: Succeeded (0 s)"]
     assert made.state == "Succeeded"
+
+
+def _provisioning(offline, monkeypatch, states):
+    from azureml.core.compute import ComputeTarget as SdkComputeTarget
+
+    cluster = offline.OfflineWorkspace(computes=("new-cluster",)).compute_targets["new-cluster"]
+    cluster.refresh_state = lambda: setattr(cluster, "provisioning_state", next(states))
+    monkeypatch.setattr(SdkComputeTarget, "create", staticmethod(lambda ws, name, config: cluster))
+
+
+def test_create_compute_shows_states_as_progress_and_gives_up_at_the_timeout(backend, offline, monkeypatch):
+    from app.backends.azure import computes
+    from app.core.progress import Sink
+
+    _provisioning(offline, monkeypatch, iter(["Creating", "Creating", "Resizing", "Creating"]))
+    clock = iter([0.0, 0.0, 300.0, 600.0, 900.0])
+    sink = Sink()
+    with pytest.raises(UserInputError, match="still Creating after 15 minutes; Azure keeps provisioning"):
+        computes.create_compute(backend.workspace, ComputeTarget("new-cluster", "AmlCompute", "STANDARD_DS3_V2", 0, 2),
+                                sink, sleep=lambda s: None, timeout_minutes=15, clock=lambda: next(clock))
+    assert [(round(f, 2), m) for f, m in sink.messages[1:]] == [
+        (0.0, "new-cluster: Creating (0 s)"), (0.33, "new-cluster: Creating (300 s)"),
+        (0.67, "new-cluster: Resizing (600 s)"), (0.99, "new-cluster: Creating (900 s)")]
+
+
+def test_cancelling_the_wait_says_azure_keeps_provisioning(backend, offline, monkeypatch):
+    from app.backends.azure import computes
+    from app.core.progress import Cancelled, Sink
+
+    _provisioning(offline, monkeypatch, iter(["Creating"] * 5))
+    sink = Sink()
+    sink.on_progress = lambda fraction, message: sink.cancel() if "Creating" in message else None
+    with pytest.raises(Cancelled, match="Azure keeps provisioning new-cluster"):
+        computes.create_compute(backend.workspace, ComputeTarget("new-cluster", "AmlCompute", "STANDARD_DS3_V2", 0, 2),
+                                sink, sleep=lambda s: None)
 
 
 def test_create_compute_refuses_bad_sizes_and_existing_names(backend):

@@ -70,8 +70,8 @@ def test_register_uploads_local_files_and_creates_a_new_version(tmp_path, offlin
         def upload_files(self, files, target_path=None, overwrite=False, show_progress=True):
             uploads.append((files, target_path, overwrite))
 
-    def from_delimited_files(path):
-        made["paths"] = path
+    def from_delimited_files(path, support_multi_line=False):
+        made["paths"], made["multi_line"] = path, support_multi_line
         return SimpleNamespace(register=lambda ws, name, description=None, tags=None, create_new_version=False:
                                made.update(name=name, tags=tags, new=create_new_version) or TabularDataset(name, 3, tags))
 
@@ -83,6 +83,7 @@ def test_register_uploads_local_files_and_creates_a_new_version(tmp_path, offlin
     assert made["paths"][0] == "https://example.org/more.csv"
     assert made["paths"][1][1] == f"{target}/titanic.csv"
     assert made["new"] is True
+    assert made["multi_line"] is True     # a quoted line break stays inside its field
     assert record.version == 3 and record.sources == [str(csv), "https://example.org/more.csv"]
     assert len(record.content_hash) == 64
     assert json.loads(made["tags"][datasets.TAG_SOURCES])[1] == "https://example.org/more.csv"
