@@ -42,7 +42,7 @@ def handle_list(args) -> int:
 
 
 def handle_create(args) -> int:
-    from app.backends.azure.computes import cluster_name_problem
+    from app.core.runs import cluster_name_problem
 
     problem = cluster_name_problem(args.name)
     if problem:

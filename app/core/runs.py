@@ -146,3 +146,11 @@ class ComputeTarget:
     max_nodes: int = 1
     priority: str = "Dedicated"
     state: str = "Succeeded"
+
+
+def cluster_name_problem(name: str) -> str:
+    """What Azure would refuse in a new cluster's name, or ''."""
+    if not (2 <= len(name) <= 16 and name[:1].isascii() and name[:1].isalpha()
+            and all(c.isascii() and (c.isalnum() or c == "-") for c in name)):
+        return "Azure cluster names have 2–16 letters, digits or '-', starting with a letter"
+    return ""

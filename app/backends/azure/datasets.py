@@ -95,7 +95,6 @@ def content_hash(files: list[Path]) -> str:
 
 def register_dataset(workspace, name: str, sources: list[str], description: str = "",
                      sink: Sink | None = None) -> DatasetVersion:
-    from azureml.core import Dataset
 
     sink = sink or Sink()
     if not sources:

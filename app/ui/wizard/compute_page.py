@@ -54,7 +54,7 @@ class CreateClusterDialog(QDialog):
                              self.min_nodes.value(), self.max_nodes.value(), self.priority.currentText(), "Creating")
 
     def _accept(self) -> None:
-        from app.backends.azure.computes import cluster_name_problem
+        from app.core.runs import cluster_name_problem
 
         problem = cluster_name_problem(self.name.text().strip())
         if problem:

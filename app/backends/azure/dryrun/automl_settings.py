@@ -9,7 +9,7 @@ from __future__ import annotations
 import dataclasses
 
 from app.core.spec import AutoMLSettings
-from app.core.validation import FORECASTING_KEYS
+from app.core.forecasting import KEYS as FORECASTING_KEYS
 
 STEP_KEYS = {"allow_reuse", "compute", "local", "forecasting", "task"}
 ENGINE_KEYS = tuple(f.name for f in dataclasses.fields(AutoMLSettings) if f.name not in STEP_KEYS)
