@@ -10,7 +10,10 @@ from __future__ import annotations
 
 import argparse
 import sys
+import time
 import traceback
+
+STARTED = time.time()      # the experiment timeout counts from the step's start, imports included
 
 from app.core.errors import UserInputError
 
@@ -29,7 +32,7 @@ def main(argv: list[str] | None = None) -> int:
     from app.backends.local.automl.engine import Step
 
     step = Step(args.data, args.settings, args.output_dir, args.step_run_id, args.events, args.stop_file,
-                warm_start=args.warm_start)
+                warm_start=args.warm_start, started=STARTED)
     try:
         step.run()
     except UserInputError as exc:

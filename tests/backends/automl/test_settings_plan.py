@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+import os
 
 import pytest
 
@@ -46,13 +47,16 @@ def test_small_data_trains_on_one_thread(tmp_path):
     assert plan.n_jobs == 1
     plan = plan_for(tmp_path, max_cores_per_iteration=-1)
     choose_jobs(plan, 30000, 20)
-    assert plan.n_jobs == -1
+    assert plan.n_jobs == len(os.sched_getaffinity(0))
 
 
 def test_cores_and_seed(tmp_path):
     assert plan_for(tmp_path).n_jobs == 1
-    assert plan_for(tmp_path, max_cores_per_iteration=-1).n_jobs == -1
-    assert plan_for(tmp_path, max_cores_per_iteration=2).n_jobs == 2
+    cores = len(os.sched_getaffinity(0))
+    # -1 means every core this process may use; a larger number is capped at that
+    assert plan_for(tmp_path, max_cores_per_iteration=-1).n_jobs == cores
+    assert plan_for(tmp_path, max_cores_per_iteration=1).n_jobs == 1
+    assert plan_for(tmp_path, max_cores_per_iteration=cores + 5).n_jobs == cores
     assert plan_for(tmp_path, seed=11).seed == 11
 
 

@@ -9,6 +9,7 @@ import time
 import numpy as np
 import pandas as pd
 
+from app.backends.local.automl.budget import SLACK_SECONDS, SLACK_SHARE
 from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW
 
 from .conftest import ROOT, collect, fast, titanic_frame
@@ -84,3 +85,28 @@ def test_without_early_stopping_the_same_run_goes_on(runner):
                                     allowed_models=["LogisticRegression"]))
     assert result.finished["stop_reason"] == "iterations"
     assert len(result.of("iteration")) == 35
+
+
+def test_slow_learners_on_bigger_data_keep_both_timeouts(runner):
+    """Forests with 5 folds on 20,000 rows: iterations that would overrun are cut at the
+    iteration timeout, and the whole step — ensemble and reports included — ends within the
+    experiment timeout plus its slack."""
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(20000, 10))
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(10)])
+    frame["y"] = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(size=20000) > 0).astype(int)
+    budget, per_iteration = 8.0, 3.0
+    started = time.time()
+    result = runner.run(frame, fast(label_column_name="y", iterations=100, n_cross_validations=5,
+                                    allowed_models=["RandomForest", "ExtremeRandomTrees"],
+                                    experiment_timeout_minutes=budget / 60,
+                                    iteration_timeout_minutes=per_iteration / 60,
+                                    enable_voting_ensemble=True, max_cores_per_iteration=2))
+    wall = time.time() - started
+    assert result.returncode == 0, result.stderr
+    assert wall <= budget * (1 + SLACK_SHARE) + SLACK_SECONDS
+    assert result.finished["stop_reason"] == "timeout"
+    iterations = result.of("iteration")
+    assert iterations and all(e["duration_s"] <= per_iteration + 1.5 for e in iterations), \
+        [e["duration_s"] for e in iterations]
+    assert (result.out / "model_data").exists()

@@ -1,6 +1,9 @@
 """In-process pieces: metrics, ensemble selection, featurization, chart artifacts."""
 from __future__ import annotations
 
+import json
+import math
+import time
 from types import SimpleNamespace
 
 import numpy as np
@@ -91,31 +94,67 @@ def test_many_valued_categories_are_ordered_by_mean_target():
     assert unordered[y == 1].min() < unordered[y == 0].max()
 
 
-def test_a_failed_trial_becomes_a_failed_iteration_and_the_search_goes_on(tmp_path):
-    import json
-
-    from app.backends.local.automl import learners
+def _callbacks_on(tmp_path, X, y, **settings):
+    """SearchCallbacks over a holdout on X, y, with the step reduced to what they use."""
     from app.backends.local.automl.outputs import Outputs
     from app.backends.local.automl.search import SearchCallbacks, SearchState
     from app.backends.local.automl.settings import make_plan
     from app.core.spec import AutoMLSettings
 
-    plan = make_plan(AutoMLSettings(label_column_name="y", iterations=5), 0, [])
+    plan = make_plan(AutoMLSettings(label_column_name="y", **settings), 0, [])
     plan.eval_method = "holdout"
-    X = pd.DataFrame({"a": np.arange(40.0)})
-    y = np.arange(40) % 2
     outputs = Outputs(tmp_path / "out", tmp_path / "events.jsonl")
     step = SimpleNamespace(state=SearchState(run_id="R", plan=plan), outputs=outputs,
                            prepared=SimpleNamespace(classes=np.array([0, 1]), n_classes=2, positive=1, y_range=1.0,
                                                     y=y, weight=None),
-                           stop_requested=lambda: False, write_summary=lambda: None)
-    callbacks = SearchCallbacks(step, X)
-    broken = learners.tolerant_learners("classification", ["lgbm"])["lgbm"](task="binary", n_estimators=4,
-                                                                           num_leaves=-3, n_jobs=1)
+                           stop_requested=lambda: False, write_summary=lambda: None,
+                           search_deadline=lambda: math.inf, pipeline_for=lambda trial: trial.model)
+    return SearchCallbacks(step, X), step
+
+
+def _events(tmp_path) -> list[dict]:
+    return [json.loads(line) for line in (tmp_path / "events.jsonl").read_text().splitlines()]
+
+
+def test_a_failed_trial_becomes_a_failed_iteration_and_the_search_goes_on(tmp_path):
+    from app.backends.local.automl import learners
+
+    X = pd.DataFrame({"a": np.arange(40.0)})
+    y = np.arange(40) % 2
+    callbacks, step = _callbacks_on(tmp_path, X, y, iterations=5)
+    broken = learners.tolerant_learners("classification", ["lgbm"], callbacks)["lgbm"](
+        task="binary", n_estimators=4, num_leaves=-3, n_jobs=1)
     broken.fit(X, y)
     loss, _ = callbacks.metric_fn(X, y, broken, [0, 1], X, y, config={"num_leaves": -3})
     assert loss == float("inf")
-    event = json.loads((tmp_path / "events.jsonl").read_text().splitlines()[-1])
+    event = _events(tmp_path)[-1]
     assert event["status"] == "Failed" and event["run_algorithm"] == "LightGBM"
     assert "num_leaves" in event["error"] and event["metrics"] == {}
     assert step.state.best is None and len(step.state.records) == 1
+
+
+def test_a_trial_past_the_iteration_timeout_ends_timed_out_and_the_next_one_runs(tmp_path):
+    from app.backends.local.automl import learners
+
+    rng = np.random.default_rng(0)
+    X = pd.DataFrame(rng.normal(size=(3000, 10)), columns=[f"x{i}" for i in range(10)])
+    y = (X["x0"] + rng.normal(size=3000) > 0).astype(int).to_numpy()
+    callbacks, step = _callbacks_on(tmp_path, X, y, iterations=5, iteration_timeout_minutes=0.02)
+    lgbm = learners.tolerant_learners("classification", ["lgbm"], callbacks)["lgbm"]
+    # No soft budget is passed, so only the hard limit (1.2 s) can end this fit: far more
+    # boosting rounds than fit in it, never stopping early.
+    slow = lgbm(task="binary", n_estimators=1_000_000, num_leaves=31, learning_rate=1e-6, n_jobs=1)
+    started = time.time()
+    slow.fit(X, y)
+    loss, _ = callbacks.metric_fn(X, y, slow, [0, 1], X, y, config={"n_estimators": 1_000_000})
+    assert time.time() - started < 1.2 + 1.0
+    assert loss == float("inf")
+    quick = lgbm(task="binary", n_estimators=10, num_leaves=7, n_jobs=1)
+    quick.fit(X, y)
+    loss, _ = callbacks.metric_fn(X, y, quick, [0, 1], X, y, config={"n_estimators": 10})
+    assert math.isfinite(loss)
+    timed_out, finished = [e for e in _events(tmp_path) if e["event"] == "iteration"]
+    assert timed_out["status"] == "Failed" and timed_out.get("timed_out") is True
+    assert "iteration_timeout_minutes" in timed_out["error"] and timed_out["metrics"] == {}
+    assert finished["status"] == "Completed" and finished["is_best"] and finished["iteration"] == 1
+    assert step.state.best.iteration == 1

@@ -115,13 +115,17 @@ def _encode_classes(prepared: Prepared, raw_y: pd.Series, positive_label) -> Non
         prepared.positive = 1
 
 
-def _split_test(prepared: Prepared, size: float, seed: int, stratify: bool) -> None:
-    index = np.arange(len(prepared.y))
+def split_rows(y: np.ndarray, size: float, seed: int, stratify: bool) -> tuple[np.ndarray, np.ndarray]:
+    """(kept, held out) row positions, stratified by class when possible."""
+    index = np.arange(len(y))
     try:
-        train, test = train_test_split(index, test_size=size, random_state=seed,
-                                       stratify=prepared.y if stratify else None)
+        return tuple(train_test_split(index, test_size=size, random_state=seed, stratify=y if stratify else None))
     except ValueError:
-        train, test = train_test_split(index, test_size=size, random_state=seed)
+        return tuple(train_test_split(index, test_size=size, random_state=seed))
+
+
+def _split_test(prepared: Prepared, size: float, seed: int, stratify: bool) -> None:
+    train, test = split_rows(prepared.y, size, seed, stratify)
     if len(test) == 0 or len(train) < MIN_ROWS:
         raise UserInputError(f"test_size {size} leaves too few rows to train or to test; lower it")
     prepared.X_test = prepared.X.iloc[test]

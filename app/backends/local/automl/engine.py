@@ -2,7 +2,11 @@
 
 `run_step` is what `python -m app.backends.local.automl_step` calls. A watcher thread turns
 the stop file into a finished step within a second: it writes the final summary and event
-from the state committed so far (model_data is already on disk) and exits the process.
+from the state committed so far (model_data is already on disk) and exits the process. The
+same thread enforces the experiment timeout as a hard limit (see `budget`): the search ends
+early enough to leave the measured cost of ensembles and reports, each of those is skipped
+(and said so) when it no longer fits, and at the hard deadline the step finishes from what
+is committed, whatever is running.
 """
 from __future__ import annotations
 
@@ -14,7 +18,8 @@ from pathlib import Path
 
 from app.core.errors import UserInputError
 from app.backends.local.automl import learners
-from app.backends.local.automl.data import prepare, read_table
+from app.backends.local.automl.budget import Budget
+from app.backends.local.automl.data import prepare, read_table, split_rows
 from app.backends.local.automl.featurize import fit_featurizer
 from app.backends.local.automl.outputs import Outputs
 from app.backends.local.automl.portfolio import merge, starting_points
@@ -24,12 +29,21 @@ from app.backends.local.automl.summary import summary_dict
 from app.backends.local.automl.warmstart import BEST_CONFIGS_FILE, best_configs, load_warm_starts
 
 STOP_POLL_S = 0.1
+# Before any trial has been measured, this share of the timeout is kept for ensembles and reports.
+FIRST_RESERVE_SHARE = 0.1
+MAX_RESERVE_SHARE = 0.4         # the search always gets at least the rest
+EXIT_RESERVE_S = 1.0            # summary, metrics file, best configurations, events
+# The search ends a little after its deadline (the running trial's last callback, FLAML's own
+# bookkeeping): measured up to about a second on a busy machine.
+MARGIN_SHARE, MARGIN_S = 0.02, 0.5
 
 
 class Step:
     def __init__(self, data: str, settings: str, output_dir: str, step_run_id: str, events: str, stop_file: str,
-                 warm_start: list[str] | None = None):
+                 warm_start: list[str] | None = None, started: float | None = None):
         self.paths = dict(data=data, settings=settings)
+        self.budget = Budget(None, started=started or time.time())
+        self.phase = "starting"
         self.warm_start = list(warm_start or [])
         self.run_id = step_run_id
         self.stop_file = Path(stop_file) if stop_file else None
@@ -38,6 +52,7 @@ class Step:
         self.prepared = None
         self.featurizer = None
         self.test_metrics: dict | None = None
+        self.train_part = None          # (X, y, weight) a holdout search trains on
         self.finished = False
         self._stop = threading.Event()
 
@@ -48,23 +63,71 @@ class Step:
     def _watch(self) -> None:
         while not self.finished:
             if self.stop_file is not None and self.stop_file.exists():
-                self._stop.set()
-                self.finish("canceled")
-                sys.stderr.flush()
-                os._exit(0)
+                self._exit_now("canceled")
+            if time.time() >= self.budget.hard_deadline:
+                self.outputs.warning(self.budget.skip(f"the rest of {self.phase}: the experiment timeout was reached"))
+                self._exit_now("timeout")
             time.sleep(STOP_POLL_S)
+
+    def _exit_now(self, reason: str) -> None:
+        self._stop.set()
+        self.finish(reason)
+        sys.stderr.flush()
+        os._exit(0)
+
+    def _status(self, phase: str, message: str) -> None:
+        self.phase = phase
+        self.outputs.status(phase, message)
+
+    # -- the time plan ---------------------------------------------------------------
+    def search_deadline(self) -> float:
+        """When model selection must end to leave time for what comes after it."""
+        return self.budget.deadline(reserve=self.finishing_reserve())
+
+    def finishing_reserve(self) -> float:
+        """Expected seconds for ensembles, reports and writing the outputs, from measured costs."""
+        total = self.budget.seconds
+        if total is None:
+            return 0.0
+        state = self.state
+        best = state.best if state is not None else None
+        if best is None:
+            return FIRST_RESERVE_SHARE * total
+        estimate = EXIT_RESERVE_S + MARGIN_S + MARGIN_SHARE * total + self.reports_cost() + self.ensembles_cost()
+        return min(estimate, MAX_RESERVE_SHARE * total)
+
+    def predict_cost(self, rows: int) -> float:
+        """Seconds for the best model to predict `rows` rows, from its validation predictions."""
+        best = self.state.best
+        if best is None or best.y is None or not len(best.y):
+            return 0.0
+        return best.predict_seconds * rows / len(best.y)
+
+    def reports_cost(self) -> float:
+        from app.backends.local.automl.report import reports_cost
+
+        return reports_cost(self)
+
+    def ensembles_cost(self) -> float:
+        plan = self.state.plan
+        if not plan.ensembles:
+            return 0.0
+        from app.backends.local.automl.ensemble import SELECTION_COST_S, members_cost
+
+        return SELECTION_COST_S * len(plan.ensembles) + members_cost(self)
 
     # -- phases ----------------------------------------------------------------------
     def run(self) -> None:
         settings, seed, warnings = load_settings(self.paths["settings"])
+        self.budget.seconds = settings.timeout_seconds()
         if settings.task == "forecasting":   # series need their own engine: time-ordered validation, lags
             from app.backends.local.automl.forecasting.step import run_forecasting
 
             return run_forecasting(self, settings, seed, warnings)
         threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
         plan = make_plan(settings, seed, warnings)
-        self.state = SearchState(run_id=self.run_id, plan=plan)
-        self.outputs.status("featurization", "reading and featurizing the data")
+        self.state = SearchState(run_id=self.run_id, plan=plan, started=self.budget.started)
+        self._status("featurization", "reading and featurizing the data")
         prepared = prepare(read_table(self.paths["data"]), settings, seed)
         self.prepared = prepared
         counts = prepared.class_counts()
@@ -76,7 +139,7 @@ class Step:
         for message in plan.warnings + prepared.notes:
             self.outputs.warning(message)
         self.state.search_started = time.time()
-        self.outputs.status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
+        self._status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
         callbacks = SearchCallbacks(self, Xf)
         self.callbacks = callbacks
         reason = self._search(callbacks, Xf)
@@ -86,10 +149,10 @@ class Step:
         if plan.ensembles and len(self.state.trials) >= 2:
             from app.backends.local.automl.ensemble import run_ensembles
 
-            self.outputs.status("ensembling", f"building {' and '.join(plan.ensembles)}")
+            self._status("ensembling", f"building {' and '.join(plan.ensembles)}")
             run_ensembles(self, plan.ensembles)
         self.state.search_seconds = time.time() - self.state.search_started   # every iteration, ensembles included
-        self.outputs.status("finalizing", "writing charts, guardrails and the summary")
+        self._status("finalizing", "writing charts, guardrails and the summary")
         if self.state.best is not None:
             from app.backends.local.automl.report import write_reports
 
@@ -119,32 +182,50 @@ class Step:
             eval_method=plan.eval_method, estimator_list=plan.learners,
             max_iter=plan.search_iterations + 1,  # we stop ourselves; never max_iter=1 (FLAML skips the search)
             # a little beyond our own limit, so our check ends the search (FLAML would retrain on its own)
-            time_budget=plan.search_seconds + max(1.0, 0.05 * plan.search_seconds) if plan.search_seconds else -1,
-            seed=plan.seed, n_jobs=plan.n_jobs, verbose=0, sample=False, retrain_full=False,
+            time_budget=self._flaml_budget(),
+            seed=plan.seed, n_jobs=plan.n_jobs, verbose=0, retrain_full=False,
+            # with a holdout (big data), early trials train on samples that grow for the promising learners
+            sample=plan.eval_method == "holdout",
             skip_transform=True, auto_augment=False, mlflow_logging=False, log_file_name="",
         )
+        X_fit, y_fit, w_fit = Xf, p.y, p.weight
         if plan.eval_method == "cv":
             kwargs["n_splits"] = plan.n_splits
         else:
-            kwargs["split_ratio"] = plan.validation_size
+            # our own holdout, so that the training part is known for training a sampled best on all of it
+            train, val = split_rows(p.y, plan.validation_size, plan.seed, stratify=p.classes is not None)
+            X_fit, y_fit = Xf.iloc[train], p.y[train]
+            kwargs.update(X_val=Xf.iloc[val], y_val=p.y[val])
+            if p.weight is not None:
+                w_fit, kwargs["sample_weight_val"] = p.weight[train], p.weight[val]
+            self.train_part = (X_fit, y_fit, w_fit)
+            callbacks.full_size = len(y_fit)
         if plan.train_time_limit:
             kwargs["train_time_limit"] = plan.train_time_limit
-        if p.weight is not None:
-            kwargs["sample_weight"] = p.weight
+        if w_fit is not None:
+            kwargs["sample_weight"] = w_fit
         if plan.starting_points:
             kwargs["starting_points"] = plan.starting_points
         automl = AutoML()
-        for name, cls in learners.tolerant_learners(kwargs["task"], plan.learners).items():
+        for name, cls in learners.tolerant_learners(kwargs["task"], plan.learners, callbacks).items():
             automl.add_learner(name, cls)
         try:
-            automl.fit(X_train=Xf, y_train=p.y, **kwargs)
+            automl.fit(X_train=X_fit, y_train=y_fit, **kwargs)
         except SearchStopped as stop:
             return stop.reason
+        finally:
+            callbacks.alarm.disarm()
         if not self.state.trials:
             raise UserInputError("no iteration finished within the time budget; raise experiment_timeout or "
                                  "iteration_timeout")
-        timed_out = plan.search_seconds and time.time() - self.state.started >= 0.9 * plan.search_seconds
+        timed_out = self.budget.seconds and time.time() >= self.search_deadline() - 0.1 * self.budget.seconds
         return "timeout" if timed_out else "iterations"
+
+    def _flaml_budget(self) -> float:
+        if self.budget.seconds is None:
+            return -1
+        left = max(1.0, self.search_deadline() - time.time())
+        return left + max(1.0, 0.05 * left)
 
     # -- outputs ---------------------------------------------------------------------
     def pipeline_for(self, trial):

@@ -3,7 +3,11 @@
 Voting is greedy ensemble selection with replacement (Caruana et al.), as Azure's weights
 (multiples of 1/n) suggest: ENSEMBLE_ROUNDS rounds each add the member that most improves
 the averaged prediction; the best prefix is kept. Members are refitted on all training rows
-only when the ensemble becomes the best iteration, since only the best model is written.
+only when the ensemble becomes the best iteration, since only the best model is written —
+with a holdout, the members' own models are used, as for single iterations. The refits are
+planned against the experiment timeout from the members' measured training times; an
+ensemble that cannot be built in time is skipped, saying so. Selection runs on at most
+SELECTION_ROWS validation rows: on big data its scoring would otherwise cost seconds.
 """
 from __future__ import annotations
 
@@ -13,6 +17,7 @@ import numpy as np
 
 from app.core import catalog
 from app.backends.local.automl import learners, scoring
+from app.backends.local.automl.timeouts import IterationTimeout
 from app.backends.local.automl.model import (PreFittedSoftVotingClassifier, PreFittedSoftVotingRegressor,
                                             StackEnsembleClassifier, StackEnsembleRegressor)
 from app.backends.local.automl.search import Trial
@@ -20,6 +25,8 @@ from app.backends.local.automl.search import Trial
 ENSEMBLE_ROUNDS = 15        # Azure's ensemble_iterations
 MAX_CANDIDATES = 10
 STACK_MEMBERS = 5
+SELECTION_ROWS = 20_000
+SELECTION_COST_S = 0.5      # selection or the stacker's fit on subsampled predictions
 
 
 def candidates(step) -> list[Trial]:
@@ -46,34 +53,75 @@ def _primary(step, y, pred, weight) -> float:
     return scoring.primary_value(step.state.plan.metric, y, pred, p.n_classes, p.y_range, weight)
 
 
+def _selection_rows(step, n: int) -> np.ndarray | slice:
+    if n <= SELECTION_ROWS:
+        return slice(None)
+    return np.sort(np.random.default_rng(step.state.plan.seed).choice(n, SELECTION_ROWS, replace=False))
+
+
 def greedy_selection(step, pool: list[Trial]) -> dict[int, int]:
     """{index in pool: times chosen} of the best-scoring prefix of the greedy rounds."""
     metric = step.state.plan.metric
-    y, weight = pool[0].y, pool[0].weight
-    total = np.zeros_like(pool[0].pred, dtype=float)
+    rows = _selection_rows(step, len(pool[0].y))
+    y = pool[0].y[rows]
+    weight = None if pool[0].weight is None else pool[0].weight[rows]
+    preds = [t.pred[rows] for t in pool]
+    total = np.zeros_like(preds[0], dtype=float)
     counts = np.zeros(len(pool), dtype=int)
     best_counts, best_score = None, None
     for rounds in range(1, ENSEMBLE_ROUNDS + 1):
-        scores = [_primary(step, y, (total + t.pred) / rounds, weight) for t in pool]
+        scores = [_primary(step, y, (total + pred) / rounds, weight) for pred in preds]
         pick = 0
         for i, s in enumerate(scores):
             if math.isfinite(s) and catalog.better(metric, s, scores[pick]):
                 pick = i
         counts[pick] += 1
-        total += pool[pick].pred
+        total += preds[pick]
         if best_score is None or catalog.better(metric, scores[pick], best_score):
             best_score, best_counts = scores[pick], counts.copy()
     return {i: int(n) for i, n in enumerate(best_counts) if n}
 
 
+def _ready_model(step, t: Trial):
+    """A member's model when no refit is needed: the refitted best, or with a holdout its own."""
+    if t.model is not None:
+        return t.model
+    if step.state.plan.eval_method == "holdout":
+        return t.fitted
+    return None
+
+
+def members_cost(step, members: list[Trial] | None = None) -> float:
+    """Expected seconds to fit the members that have no model yet (the best candidates by default)."""
+    if members is None:
+        members = candidates(step)[:STACK_MEMBERS]
+    return sum(step.callbacks.refit_cost(t) for t in members if _ready_model(step, t) is None)
+
+
 def _members_fitted(step, members: list[Trial]) -> list | None:
-    """Each member's model on all training rows (refitting as needed); None when stopped."""
+    """Each member's model on all training rows (refitting as needed); None when stopped or out of time."""
     cb = step.callbacks
+    reports = step.reports_cost()
+    cost = members_cost(step, members)
+    if not step.budget.fits(cost + reports):
+        step.outputs.warning(step.budget.skip("an ensemble: refitting its members", cost))
+        return None
     fitted = []
-    for t in members:
-        if step.stop_requested():
-            return None
-        fitted.append((str(t.iteration), t.model if t.model is not None else cb.refit(t)))
+    cb.alarm.arm(step.budget.deadline(reserve=reports))
+    try:
+        for t in members:
+            if step.stop_requested():
+                return None
+            model = _ready_model(step, t)
+            if model is None:
+                with cb.alarm.fitting():
+                    model = cb.refit(t)
+            fitted.append((str(t.iteration), model))
+    except IterationTimeout:
+        step.outputs.warning(step.budget.skip("an ensemble: refitting its members ran out of time"))
+        return None
+    finally:
+        cb.alarm.disarm()
     return fitted
 
 
@@ -152,4 +200,7 @@ def run_ensembles(step, kinds: list[str]) -> None:
     for kind in kinds:
         if step.stop_requested():
             return
+        if not step.budget.fits(step.reports_cost() + SELECTION_COST_S):
+            step.outputs.warning(step.budget.skip(kind))
+            continue
         (voting if kind == "VotingEnsemble" else stacking)(step, pool)

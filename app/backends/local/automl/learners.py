@@ -1,10 +1,13 @@
 """FLAML learners: Azure names, refitting a trial's configuration, and the pickled pipeline."""
 from __future__ import annotations
 
+import time
+
 from sklearn.pipeline import Pipeline
 
 from app.core import catalog
 from app.backends.local.automl.model import DecodedClassifier
+from app.backends.local.automl.timeouts import IterationTimeout
 
 PREPROCESSOR = "StandardScalerWrapper"
 
@@ -33,23 +36,36 @@ def learner_of(estimator) -> str:
     return type(estimator).__name__
 
 
-def tolerant_learners(task: str, names: list[str]) -> dict[str, type]:
-    """FLAML estimator classes whose failed fit is recorded instead of ending the whole search.
+def tolerant_learners(task: str, names: list[str], clock) -> dict[str, type]:
+    """FLAML estimator classes whose failed or timed-out fit is recorded instead of ending the search.
 
-    The failure is kept on the estimator (`failure`) for the metric callback, which then
-    reports a Failed iteration; FLAML sees an infinite loss and moves on."""
+    The failure is kept on the estimator (`failure`, and `timed_out` when the trial's alarm
+    ended the fit) for the metric callback, which then reports a Failed iteration; FLAML sees
+    an infinite loss and moves on. `clock` (the search callbacks) starts the trial's clock at
+    its first fit (`fit_started`), gives the alarm and is told each fit's duration (`fit_ended`)."""
     table = _flaml_classes(task)
-    return {name: _tolerant(table[name]) for name in names if name in table}
+    return {name: _tolerant(table[name], clock) for name in names if name in table}
 
 
-def _tolerant(cls: type) -> type:
+def _tolerant(cls: type, clock) -> type:
     def fit(self, X_train, y_train, budget=None, free_mem_ratio=0, **kwargs):
-        self.failure = None
+        self.failure, self.timed_out = None, False
+        clock.fit_started()
+        started = time.time()
         try:
-            return cls.fit(self, X_train, y_train, budget=budget, free_mem_ratio=free_mem_ratio, **kwargs)
+            with clock.alarm.fitting():
+                return cls.fit(self, X_train, y_train, budget=budget, free_mem_ratio=free_mem_ratio, **kwargs)
+        except IterationTimeout:
+            self.failure, self.timed_out = "timed out", True
+            return time.time() - started
         except Exception as exc:  # one bad configuration must not end the run
-            self.failure = f"{type(exc).__name__}: {exc}"
+            if clock.alarm.expired:       # the alarm rang inside a library callback that re-raised its own error
+                self.failure, self.timed_out = "timed out", True
+            else:
+                self.failure = f"{type(exc).__name__}: {exc}"
             return 0.0
+        finally:
+            clock.fit_ended(time.time() - started)
 
     return type(cls.__name__, (cls,), {"fit": fit, "wrapped": cls})
 

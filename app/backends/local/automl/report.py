@@ -1,4 +1,8 @@
-"""End-of-run reports for the best model: test score, chart artifacts, guardrails, feature importance."""
+"""End-of-run reports for the best model: test score, chart artifacts, guardrails, feature importance.
+
+Each is planned against the experiment timeout from measured costs (the best model's
+prediction time on the validation rows) and skipped, saying so, when it does not fit.
+"""
 from __future__ import annotations
 
 import pickle
@@ -16,6 +20,7 @@ IMPORTANCE_ROWS = 500
 IMPORTANCE_REPEATS = 3
 IMPORTANCE_SECONDS = 3.0      # rough cap on the permutations' prediction time
 IMPORTANCE_MIN_ROWS = 100
+CHART_SECONDS_PER_CELL = 1e-8   # accuracy_table: rows x classes x 202 thresholds; measured 1.7e-9 on 100k rows
 
 
 def best_model(step):
@@ -82,14 +87,40 @@ def feature_importance(step, model) -> dict:
             "features": [name for name, _ in ranked], "importances": [value for _, value in ranked]}
 
 
+def _costs(step) -> dict[str, float]:
+    """Expected seconds of each report, from the best model's measured prediction time."""
+    p, state = step.prepared, step.state
+    best = state.best
+    costs = {"the test-split score": step.predict_cost(len(p.y_test)) if p.X_test is not None else 0.0}
+    if best is not None and best.pred is not None:
+        costs["the chart artifacts"] = CHART_SECONDS_PER_CELL * len(best.pred) * max(1, p.n_classes) * 202
+    if state.plan.settings.model_explainability:
+        costs["feature importance"] = IMPORTANCE_SECONDS + 2 * step.predict_cost(IMPORTANCE_ROWS)
+    return costs
+
+
+def reports_cost(step) -> float:
+    return sum(_costs(step).values())
+
+
 def write_reports(step) -> None:
     model = best_model(step)
     p, state = step.prepared, step.state
-    step.test_metrics = test_metrics(step, model)
+    costs = _costs(step)
+    budget = step.budget
+
+    def planned(what: str) -> bool:
+        if what not in costs or budget.fits(costs[what]):
+            return what in costs
+        step.outputs.warning(budget.skip(what, costs[what]))
+        return False
+
+    if p.X_test is not None and planned("the test-split score"):
+        step.test_metrics = test_metrics(step, model)
     best = state.best
-    if best is not None and best.pred is not None:
+    if planned("the chart artifacts"):
         for name, artifact in charts.chart_artifacts(best.y, best.pred, p.classes).items():
             step.outputs.write_artifact(name, artifact)
     step.outputs.write_artifact("guardrails.json", guardrails(step))
-    if state.plan.settings.model_explainability:
+    if planned("feature importance"):
         step.outputs.write_artifact("feature_importance.json", feature_importance(step, model))

@@ -21,8 +21,10 @@ from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.backends.local.automl import learners, scoring
 from app.backends.local.automl.portfolio import is_start
 from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW, Plan
+from app.backends.local.automl.timeouts import IterationTimeout, TrialAlarm
 
 KEEP_PREDICTIONS = 25      # out-of-fold predictions kept for the best trials (ensemble candidates)
+KEEP_MODELS = 8            # trials' own fitted models kept for the best trials (ensemble members)
 
 
 class SearchStopped(Exception):
@@ -44,6 +46,10 @@ class Trial:
     y: np.ndarray | None = None
     weight: np.ndarray | None = None
     model: object = None                   # refitted on all training rows (bests only)
+    fitted: object = None                  # the trial's own model (holdout: the model; cv: the last fold's)
+    fit_seconds: float = 0.0               # training time over all folds
+    predict_seconds: float = 0.0           # predicting the validation rows
+    sample_size: int | None = None         # training rows of a fold (smaller while FLAML samples big data)
     step_name: str | None = None           # the estimator step's name in the pickled pipeline
     failure: str | None = None             # why training failed (a Failed iteration)
 
@@ -81,15 +87,46 @@ class SearchCallbacks:
         self.keep_predictions = False     # set while ensembles use the kept predictions
         self._folds: list = []
         self._last_end = time.time()
+        self.alarm = TrialAlarm()
+        self._trial_started: float | None = None
+        self._alarm_cause = "iteration"
+        self._fit_seconds = 0.0
+        self._predict_seconds = 0.0
+        self._sample_size: int | None = None
+        self.full_size: int | None = None      # training rows of a trial on all data (set by the step)
+
+    # -- the trial's clock: called by the tolerant learners around every fit ----------------
+    def fit_started(self) -> None:
+        """The first fit of a trial starts its clock: the alarm rings at the iteration timeout
+        or at the end of the search time, whichever comes first."""
+        if self._trial_started is not None:
+            return
+        now = self._trial_started = time.time()
+        limit = self.state.plan.iteration_seconds
+        own = now + limit if limit else math.inf
+        search_end = self.step.search_deadline()
+        self._alarm_cause = "iteration" if own <= search_end else "experiment"
+        self.alarm.arm(min(own, search_end))
+
+    def fit_ended(self, seconds: float) -> None:
+        self._fit_seconds += seconds
+
+    def _end_trial_clock(self) -> None:
+        self.alarm.disarm()
+        self._trial_started = None
+        self._fit_seconds = self._predict_seconds = 0.0
 
     # FLAML's custom-metric signature
     def metric_fn(self, X_val, y_val, estimator, labels, X_train, y_train,
                   weight_val=None, weight_train=None, config=None, groups_val=None, groups_train=None):
         self._check_stop()
         failure = getattr(estimator, "failure", None)
+        started = time.time()
         pred = None if failure else self._predict(estimator, X_val)
+        self._predict_seconds += time.time() - started
         self._folds.append((np.asarray(y_val), pred, None if weight_val is None else np.asarray(weight_val),
                             config or {}, estimator))
+        self._sample_size = len(X_train)
         if self.state.plan.eval_method == "holdout":
             return self._finish_trial(), {}
         return 0.0, {}
@@ -115,7 +152,22 @@ class SearchCallbacks:
 
     def _finish_trial(self) -> float:
         folds, self._folds = self._folds, []
+        try:
+            return self._score_trial(folds)
+        finally:
+            self._end_trial_clock()
+
+    def _score_trial(self, folds: list) -> float:
         config, estimator = folds[0][3], folds[0][4]
+        if any(getattr(f[4], "timed_out", False) for f in folds):
+            if self._alarm_cause == "experiment":
+                raise SearchStopped("timeout")       # the search's time is up: this trial is not an iteration
+            limit = self.state.plan.iteration_seconds
+            self._commit_failed(learners.learner_of(estimator), dict(config),
+                                f"timed out: the iteration ran past iteration_timeout_minutes ({limit:g} s)",
+                                timed_out=True)
+            self._check_limits()
+            return math.inf
         failures = [f[4].failure for f in folds if getattr(f[4], "failure", None)]
         if failures:
             self._commit_failed(learners.learner_of(estimator), dict(config), failures[0])
@@ -128,16 +180,18 @@ class SearchCallbacks:
         trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
                       metrics=metrics, value=metrics.get(self.metric),
                       estimator_class=learners.base_class(type(estimator)),
-                      task_obj=estimator._task, pred=pred, y=y, weight=weight)
+                      task_obj=estimator._task, pred=pred, y=y, weight=weight,
+                      fitted=folds[-1][4].model, fit_seconds=self._fit_seconds, predict_seconds=self._predict_seconds,
+                      sample_size=self._sample_size)
         seeded = is_start(trial.config, self.state.plan.warm_starts.get(trial.learner, []))
         self.commit(trial, seeded=seeded)
         self._check_limits()
         return scoring.loss(self.metric, trial.value)
 
-    def _commit_failed(self, learner: str, config: dict, failure: str) -> None:
+    def _commit_failed(self, learner: str, config: dict, failure: str, timed_out: bool = False) -> None:
         trial = Trial(iteration=len(self.state.trials), learner=learner, config=config, metrics={}, value=None,
                       failure=failure)
-        self.commit(trial, seeded=False)
+        self.commit(trial, seeded=False, timed_out=timed_out)
         print(f"      iteration {trial.iteration} failed: {failure}", file=sys.stderr, flush=True)
 
     def score_predictions(self, y, pred, weight) -> dict:
@@ -147,7 +201,7 @@ class SearchCallbacks:
         return scoring.classification_metrics(y.astype(int), pred, p.n_classes, p.positive, weight)
 
     def commit(self, trial: Trial, seeded: bool, algorithm: str | None = None, preprocessor: str | None = None,
-               hyperparameters: dict | None = None) -> None:
+               hyperparameters: dict | None = None, timed_out: bool = False) -> None:
         """Make `trial` an iteration: model file first when it is the new best, then records and event."""
         state = self.state
         now = time.time()
@@ -156,7 +210,7 @@ class SearchCallbacks:
             state.best is None or catalog.better(self.metric, trial.value, state.best.value))
         if improved:
             if trial.model is None:
-                trial.model = self.refit(trial)
+                trial.model = self.final_model(trial)
             self.outputs.write_model(self.step.pipeline_for(trial))
         algorithm = algorithm or learners.azure_name(state.plan.task, trial.learner)
         preprocessor = learners.PREPROCESSOR if preprocessor is None else preprocessor
@@ -179,23 +233,64 @@ class SearchCallbacks:
                                hyperparameters=record.hyperparameters, metrics=record.metrics,
                                duration_s=duration, seeded=seeded, primary_metric=self.metric,
                                is_best=improved, best_so_far=state.best_value(), learner=trial.learner,
-                               **({"error": trial.failure} if trial.failure else {}))
+                               **({"error": trial.failure} if trial.failure else {}),
+                               **({"timed_out": True} if timed_out else {}))
         best = state.best_value()
         print(f"{trial.iteration:>4}  {preprocessor} {algorithm:<22} {duration:7.2f}s  "
               f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)
 
+    def final_model(self, trial: Trial):
+        """The model written for a new best: as Azure does, the model trained on the training part
+        with a holdout, refitted on all rows with cross-validation — unless the refit would run past
+        the iteration's time, when the last fold's model stands in."""
+        if self.state.plan.eval_method == "holdout" and trial.fitted is not None:
+            return trial.fitted
+        try:
+            with self.alarm.fitting():
+                return self.refit(trial)
+        except IterationTimeout:
+            if trial.fitted is None:
+                raise SearchStopped("timeout") from None
+            self.outputs.warning(f"iteration {trial.iteration}: refitting on all rows ran out of time; "
+                                 "its model is the one trained on the last cross-validation fold")
+            return trial.fitted
+
+    def sampled(self, trial: Trial) -> bool:
+        """Trained on a sample of the training rows: the search has not converged while its best is."""
+        return bool(self.full_size and trial.sample_size and trial.sample_size < self.full_size)
+
     def refit(self, trial: Trial):
         p, plan = self.prepared, self.state.plan
         return learners.refit(trial.estimator_class, trial.task_obj, trial.config, self.Xf, p.y, p.weight,
-                              plan.n_jobs, plan.train_time_limit)
+                              plan.n_jobs, self.refit_budget())
+
+    def refit_budget(self) -> float | None:
+        """FLAML's soft limit for a refit on all rows: a fold's share of the trial's limit, grown by
+        the larger data, so a forest gets as many trees as in its folds and the refit stays inside
+        the iteration's hard limit."""
+        plan = self.state.plan
+        if not plan.train_time_limit or plan.eval_method != "cv":
+            return plan.train_time_limit
+        return plan.train_time_limit / max(1, plan.n_splits - 1)
+
+    def refit_cost(self, trial: Trial) -> float:
+        """Expected seconds to refit `trial` on all rows, from its own measured training time."""
+        plan = self.state.plan
+        if plan.eval_method == "holdout":
+            return trial.fit_seconds / (1 - plan.validation_size)
+        return trial.fit_seconds / max(1, plan.n_splits - 1)
 
     def _forget_predictions(self) -> None:
-        """Keep out-of-fold predictions only for the best KEEP_PREDICTIONS trials (memory)."""
-        kept = [t for t in self.state.trials if t.pred is not None]
-        if self.keep_predictions or len(kept) <= KEEP_PREDICTIONS:
+        """Keep predictions for the best KEEP_PREDICTIONS trials and own models for the best
+        KEEP_MODELS (memory): a forest on a million rows can take hundreds of megabytes."""
+        if self.keep_predictions:
             return
         sign = 1 if catalog.is_minimised(self.metric) else -1
-        kept.sort(key=lambda t: sign * t.value if t.value is not None else math.inf)
+        kept = sorted((t for t in self.state.trials if t.pred is not None or t.fitted is not None),
+                      key=lambda t: sign * t.value if t.value is not None else math.inf)
+        for t in kept[KEEP_MODELS:]:
+            if t is not self.state.best:
+                t.fitted = None
         for t in kept[KEEP_PREDICTIONS:]:
             t.pred = t.y = t.weight = None
 
@@ -206,13 +301,13 @@ class SearchCallbacks:
             raise SearchStopped("canceled")
         if done >= plan.search_iterations:
             raise SearchStopped("iterations")
-        if plan.search_seconds is not None and time.time() - state.started >= plan.search_seconds:
+        if time.time() >= self.step.search_deadline():
             raise SearchStopped("timeout")
         best = state.best_value()
         if s.experiment_exit_score is not None and best is not None and (
                 best == s.experiment_exit_score or catalog.better(self.metric, best, s.experiment_exit_score)):
             raise SearchStopped("exit_score")
-        if s.enable_early_stopping and state.best is not None:
+        if s.enable_early_stopping and state.best is not None and not self.sampled(state.best):
             last = done - 1
             if last - max(state.best.iteration, EARLY_STOPPING_LANDMARKS) >= EARLY_STOPPING_WINDOW:
                 raise SearchStopped("early_stopping")

@@ -22,6 +22,7 @@ HONOURED_LOCALLY = {"automl.model_explainability"}
 EARLY_STOPPING_LANDMARKS = 20     # Azure: never stop early before iteration 20
 EARLY_STOPPING_WINDOW = 10        # then stop after 10 iterations without improvement
 ENSEMBLE_SHARE = 0.1
+SOFT_LIMIT_SHARE = 0.85            # FLAML aims a trial's training at this share of the hard limit
 # Below this many cells, thread start-up and contention cost more than they save: measured on
 # a busy 2-core machine, LightGBM on iris took 0.11 s with 1 thread and 1.6 s with 2.
 SMALL_DATA_CELLS = 200_000              # share of a time budget kept for the ensemble iterations
@@ -35,8 +36,9 @@ class Plan:
     search_iterations: int
     ensembles: list[str]
     search_seconds: float | None
-    train_time_limit: float | None
+    train_time_limit: float | None         # FLAML's target per trial (soft), below the hard limit
     n_jobs: int
+    iteration_seconds: float | None = None  # iteration_timeout_minutes: the hard limit per iteration
     warnings: list[str] = field(default_factory=list)
     eval_method: str = "cv"
     n_splits: int = 3
@@ -97,10 +99,21 @@ def make_plan(settings: AutoMLSettings, seed: int, warnings: list[str]) -> Plan:
     timeout = settings.timeout_seconds()
     search_seconds = timeout * (1 - ENSEMBLE_SHARE) if timeout and ensembles else timeout
     per_trial = settings.iteration_timeout_minutes * 60 if settings.iteration_timeout_minutes else None
-    n_jobs = -1 if settings.max_cores_per_iteration == -1 else settings.max_cores_per_iteration
+    cores = _cores()
+    n_jobs = cores if settings.max_cores_per_iteration == -1 else min(settings.max_cores_per_iteration, cores)
     return Plan(settings=settings, seed=seed, learners=learners, search_iterations=search,
                 ensembles=ensembles, search_seconds=search_seconds, train_time_limit=per_trial,
-                n_jobs=n_jobs, warnings=warnings)
+                n_jobs=n_jobs, warnings=warnings, iteration_seconds=per_trial)
+
+
+def _cores() -> int:
+    """Cores this process may use (its affinity where the platform tells it)."""
+    import os
+
+    try:
+        return max(1, len(os.sched_getaffinity(0)))
+    except AttributeError:
+        return max(1, os.cpu_count() or 1)
 
 
 def _learners(settings: AutoMLSettings) -> list[str]:
@@ -144,3 +157,15 @@ def choose_validation(plan: Plan, n_rows: int, min_class_count: int | None) -> N
                              f"using {min_class_count} folds")
         plan.n_splits = min_class_count
         plan.validation_rule += f", reduced to {min_class_count} folds"
+    _soft_limit(plan)
+
+
+def _soft_limit(plan: Plan) -> None:
+    """FLAML's per-trial target, so that training and — with cross-validation — the refit of a
+    new best on all rows (about one fold's time times k/(k-1)) end within the hard limit."""
+    if not plan.iteration_seconds:
+        return
+    share = SOFT_LIMIT_SHARE
+    if plan.eval_method == "cv":
+        share *= (plan.n_splits - 1) / plan.n_splits
+    plan.train_time_limit = plan.iteration_seconds * share

@@ -43,6 +43,7 @@ def summary_dict(step) -> dict:
         "feature_columns": p.feature_columns if p is not None else [],
         "validation_score": best.value if best else None,
         "versions": package_versions(),
+        "skipped": list(step.budget.skipped),      # finishing work left out to keep the experiment timeout
     }
     if step.test_metrics is not None:
         out["test_score"] = step.test_metrics.get(plan.metric)
