@@ -19,7 +19,9 @@ def register(sub) -> None:
                                    "within the forecast horizon; `prediction_lower`/`prediction_upper` give a "
                                    "90% interval.")
     p.add_argument("model", metavar="NAME[:V]", help="registered model (latest version when V is left out)")
-    p.add_argument("data", metavar="DATA", help="CSV or Parquet file to predict on")
+    p.add_argument("data", metavar="DATA", nargs="?", help="CSV or Parquet file to predict on")
+    p.add_argument("--periods", type=int, metavar="N",
+                   help="forecasting models: forecast the next N periods of every series (no DATA needed)")
     p.add_argument("-o", "--output", required=True, metavar="OUT.csv", help="CSV file to write")
     p.add_argument("--chunk-rows", type=int, default=50_000, metavar="N", help="rows per chunk (default 50000)")
     add_json_flag(p)
@@ -35,13 +37,20 @@ def local_backend(args, what: str):
 
 
 def handle_predict(args) -> int:
-    from app.backends.local.predict import predict_file
+    from app.backends.local.predict import predict_file, predict_next_periods
 
     if args.chunk_rows < 1:
         raise UserInputError("--chunk-rows must be 1 or more")
+    if (args.data is None) == (args.periods is None):
+        raise UserInputError("give either DATA (a file of rows to predict on) or --periods N (forecasting models)")
+    if args.periods is not None and args.periods < 1:
+        raise UserInputError("--periods must be 1 or more")
     name, version = parse_name_version(args.model)
     backend = local_backend(args, "predict")
-    summary = predict_file(backend, name, version, args.data, args.output, Sink(), chunk_rows=args.chunk_rows)
+    if args.periods is not None:
+        summary = predict_next_periods(backend, name, version, args.periods, args.output, Sink())
+    else:
+        summary = predict_file(backend, name, version, args.data, args.output, Sink(), chunk_rows=args.chunk_rows)
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:

@@ -8,18 +8,23 @@ from __future__ import annotations
 import math
 from typing import Callable
 
+from app.core import forecast_plots
 from app.core.plotting import draw_message
 
 CLASSIFICATION_CHARTS = ("ROC", "Precision-recall", "Calibration", "Confusion matrix",
                          "Confusion matrix (normalised)", "Feature importance")
 REGRESSION_CHARTS = ("Predicted vs true", "Residuals", "Feature importance")
+FORECASTING_EXTRA_CHARTS = ("Predicted vs true", "Residuals")     # after the forecast charts
 
 
 def charts_for(task: str, artifacts: dict) -> tuple[str, ...]:
     """The chart names that make sense for `task`, the task guessed from artifacts when unknown."""
     if task == "classification" or (not task and ("accuracy_table" in artifacts or "confusion_matrix" in artifacts)):
         return CLASSIFICATION_CHARTS
-    if task in ("regression", "forecasting") or "residuals" in artifacts or "predicted_true" in artifacts:
+    if task == "forecasting" or "forecast_table" in artifacts:
+        # none until the forecast table is written, so the first forecast chart is the one shown
+        return forecast_plots.chart_names(artifacts) + FORECASTING_EXTRA_CHARTS if "forecast_table" in artifacts else ()
+    if task == "regression" or "residuals" in artifacts or "predicted_true" in artifacts:
         return REGRESSION_CHARTS
     return ("Feature importance",) if "feature_importance" in artifacts else ()
 
@@ -35,7 +40,8 @@ def draw_chart(ax, chart: str, artifacts: dict) -> bool:
     """Draw `chart` from `artifacts`; False (with a note on the axes) when it cannot."""
     ax.clear()
     try:
-        drawn = _DRAWERS[chart](ax, artifacts)
+        drawn = forecast_plots.draw(ax, chart, artifacts) if forecast_plots.is_forecast_chart(chart) \
+            else _DRAWERS[chart](ax, artifacts)
     except (KeyError, IndexError, TypeError, ValueError, ZeroDivisionError):
         drawn = False
     if not drawn:

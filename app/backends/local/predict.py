@@ -71,6 +71,32 @@ def predict_file(backend, name: str, version: int | None, data_path, out_path, s
             "chunks": chunks, "seconds": round(time.time() - started, 3)}
 
 
+def predict_next_periods(backend, name: str, version: int | None, periods: int, out_path,
+                         sink: Sink | None = None) -> dict:
+    """A forecasting model's next `periods` periods of every series it was trained on, written like
+    `predict_file` writes (the future frame it builds itself: time, series ids, covariates at their
+    last known values)."""
+    import tempfile
+
+    record = backend.get_model(name, version)
+    model, _ = load_checked(record)
+    if not hasattr(model, "future_frame"):
+        raise UserInputError(f"model {record.name}:{record.version} is a {record.task or 'non-forecasting'} model; "
+                             "'next periods' needs a forecasting model: give a data file instead")
+    try:
+        frame = model.future_frame(periods)
+    except ValueError as exc:
+        raise UserInputError(f"model {record.name}:{record.version}: {exc}") from None
+    with tempfile.TemporaryDirectory() as tmp:
+        future = Path(tmp) / "future.csv"
+        frame.to_csv(future, index=False)
+        summary = predict_file(backend, record.name, record.version, future, out_path, sink)
+    if getattr(model, "covariates", None):
+        summary["warnings"].append(f"the covariates {', '.join(model.covariates)} were held at their last known "
+                                   "values; give a file of future rows when you know them")
+    return {**summary, "periods": periods}
+
+
 def load_checked(record: ModelVersion):
     """(unpickled model, warnings): refuses a changed file, names package mismatches."""
     path = model_checks.verify_hash(record)

@@ -12,6 +12,7 @@ class ArtifactChartsPanel(QWidget):
     def __init__(self, parent=None):
         super().__init__(parent)
         self.chart_combo = QComboBox()
+        self.chart_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)   # long series names
         self.chart_combo.currentTextChanged.connect(self._on_chart_chosen)
         self.note = QLabel()
         self.canvas = PlotCanvasWidget(self, auto_layout=False)

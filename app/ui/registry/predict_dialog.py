@@ -4,9 +4,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
+                               QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from app.backends.local.predict import predict_file
+from app.backends.local.predict import predict_file, predict_next_periods
 from app.core.runs import ModelVersion
 from app.ui.registry.job_dialog import JobDialog
 
@@ -29,6 +30,12 @@ def _with_browse(edit: QLineEdit, slot) -> QWidget:
     button.clicked.connect(slot)
     row.addWidget(button)
     return box
+
+
+def forecast_horizon_of(backend, run_id: str, sink=None) -> int | None:
+    """The forecast horizon the run's AutoML step trained for (from its summary), or None."""
+    summary = (backend.get_artifacts(run_id) or {}).get("summary") or {}
+    return (summary.get("forecasting") or {}).get("forecast_horizon")
 
 
 class PredictDialog(JobDialog):
@@ -56,16 +63,40 @@ class PredictDialog(JobDialog):
         self.inputs = (_with_browse(self.data_edit, self._browse_data),
                        _with_browse(self.output_edit, self._browse_output))
         form = QFormLayout()
+        self.forecasting = model.task == "forecasting"
+        if self.forecasting:
+            self.next_periods = QCheckBox("Forecast the next")
+            self.periods = QSpinBox()
+            self.periods.setRange(1, 10_000)
+            self.periods.setValue(12)
+            self.periods.setEnabled(False)
+            self.periods.setMinimumWidth(70)
+            self.horizon_note = QLabel("periods of every series")
+            row = QWidget()
+            line = QHBoxLayout(row)
+            line.setContentsMargins(0, 0, 0, 0)
+            for widget in (self.next_periods, self.periods, self.horizon_note):
+                line.addWidget(widget)
+            line.addStretch(1)
+            form.addRow("", row)
+            self.next_periods.toggled.connect(self._next_periods_toggled)
+            self.inputs += (row,)
+            if model.run_id:
+                runner.start(forecast_horizon_of, backend, model.run_id, on_result=self._horizon_known)
         form.addRow("Data:", self.inputs[0])
         form.addRow("Output:", self.inputs[1])
 
-        if model.properties.get("has_dataprep"):
+        if self.forecasting:
+            about = "Give a file of future rows or forecast the next periods."
+        elif model.properties.get("has_dataprep"):
             about = ("The data-prep parameters saved with this model are applied to the file first, so give raw "
                      "data like the training data; the label column may be left out.")
         else:
             about = "Give data with the columns the model was trained on; the label column may be left out."
         classes = model.properties.get("class_labels")
         columns = "prediction" + (", " + ", ".join(f"probability_{c}" for c in classes) if classes else "")
+        if self.forecasting:
+            columns += ", prediction_lower, prediction_upper"
         value = "" if model.metric_value is None else f", {model.primary_metric} {model.metric_value:.4f}"
         self.about = QLabel(f"<b>{model.name}:{model.version}</b> — {model.task}{value}<br>{about}<br>"
                             f"The output holds the input rows plus <i>{columns}</i>.")
@@ -103,10 +134,24 @@ class PredictDialog(JobDialog):
         if not self.output_edit.text():
             self.output_edit.setText(default_output(path))
 
+    def _horizon_known(self, horizon) -> None:
+        if horizon:
+            self.periods.setMaximum(int(horizon))
+            self.horizon_note.setText(f"periods of every series (at most {horizon})")
+
+    @Slot(bool)
+    def _next_periods_toggled(self, on: bool) -> None:
+        self.periods.setEnabled(on)
+        self.inputs[0].setEnabled(not on)
+        self._inputs_changed()
+
+    def _by_periods(self) -> bool:
+        return self.forecasting and self.next_periods.isChecked()
+
     @Slot()
     def _inputs_changed(self) -> None:
-        self.predict_button.setEnabled(self.handle is None and bool(self.data_edit.text().strip())
-                                       and bool(self.output_edit.text().strip()))
+        has_data = self._by_periods() or bool(self.data_edit.text().strip())
+        self.predict_button.setEnabled(self.handle is None and has_data and bool(self.output_edit.text().strip()))
 
     @Slot()
     def start(self) -> None:
@@ -115,8 +160,12 @@ class PredictDialog(JobDialog):
         self.set_running(True, self.inputs)
         self.status.setText("Checking the model…")
         self.warnings.hide()
+        if self._by_periods():
+            job, source = predict_next_periods, self.periods.value()
+        else:
+            job, source = predict_file, self.data_edit.text().strip()
         self.handle = self.runner.start(
-            predict_file, self.backend, self.model.name, self.model.version, self.data_edit.text().strip(),
+            job, self.backend, self.model.name, self.model.version, source,
             self.output_edit.text().strip(), on_result=self._done, on_failed=self._failed,
             on_progress=self.show_progress, on_cancelled=self._cancelled, on_finished=self._finished)
 
@@ -135,6 +184,7 @@ class PredictDialog(JobDialog):
             self.warnings.setText("Warning: " + "\nWarning: ".join(summary["warnings"]))
             self.warnings.show()
         self._outcome = "done"
+        self.adjustSize()        # room for the status and warning lines that just appeared
         self.predicted.emit(summary)
 
     def _failed(self, message: str, _details: str) -> None:
@@ -149,5 +199,7 @@ class PredictDialog(JobDialog):
     def _finished(self) -> None:
         self.handle = None
         self.set_running(False, self.inputs)
+        if self.forecasting:
+            self._next_periods_toggled(self.next_periods.isChecked())
         self._inputs_changed()
         self.ended.emit(self._outcome)

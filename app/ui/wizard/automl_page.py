@@ -166,7 +166,7 @@ class AutoMLPage(SpecPage):
             self.weight_column.addItem(c, c)
         self.weight_column.setCurrentIndex(max(0, self.weight_column.findData(a.weight_column_name)))
         self.models.load(a.task, a.allowed_models, a.blocked_models, self.target)
-        self.forecasting.load(a.forecasting, columns)
+        self.forecasting.load(a.forecasting, columns, self.wizard().sample)
         self.forecasting.setVisible(a.task == "forecasting")
         self._loading = False
         self._sync()

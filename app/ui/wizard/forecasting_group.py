@@ -1,13 +1,23 @@
-"""The ForecastingParameters block of the AutoML page (shown for task: forecasting only)."""
+"""The ForecastingParameters block of the AutoML page (shown for task: forecasting only).
+
+The time column and the series-id columns are picked from the dataset's columns; the
+frequency, when left empty, shows what the data's sample implies. The settings most runs
+leave on "auto" sit in a collapsed Advanced section.
+"""
 from __future__ import annotations
 
-from PySide6.QtCore import Signal
-from PySide6.QtWidgets import QComboBox, QFormLayout, QGroupBox, QLineEdit
+from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
+                               QListWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
+from app.core.timeseries import describe_freq, parse_times, sample_freq
 from app.ui.wizard.base import FieldMessages
-from app.ui.wizard.fields import NumberEdit, names_text, parse_names
+from app.ui.wizard.fields import NumberEdit
 
 PATH = "automl.forecasting"
+SHORT_SERIES = (("auto", "auto"), ("pad", "pad"), ("drop", "drop"), ("no handling (refuse short series)", None))
+FEATURE_LAGS = (("none", None), ("auto", "auto"))
+AUTO = "auto"
 
 
 class ForecastingGroup(QGroupBox):
@@ -17,49 +27,178 @@ class ForecastingGroup(QGroupBox):
     def __init__(self, messages: FieldMessages, parent=None):
         super().__init__("Forecasting", parent)
         self._extra: dict = {}
+        self._sample = None
         self.time_column = QComboBox()
         self.time_column.setEditable(True)
         self.horizon = NumberEdit(int, optional=False)
-        self.series_ids = QLineEdit()
-        self.series_ids.setPlaceholderText("columns that identify a series, comma-separated")
+        self.series_ids = QListWidget()
+        self.series_ids.setMaximumHeight(90)
+        self.series_ids.setToolTip("Tick the columns that identify a series when the table holds several")
         self.freq = QLineEdit()
-        self.freq.setPlaceholderText("e.g. D, W, MS (inferred when empty)")
+        self.freq.setPlaceholderText("inferred from the data")
+        self.inferred = QLabel()
+        self.inferred.setWordWrap(True)
+        self.advanced_toggle = QToolButton()
+        self.advanced_toggle.setText("Advanced")
+        self.advanced_toggle.setCheckable(True)
+        self.advanced_toggle.setToolButtonStyle(Qt.ToolButtonStyle.ToolButtonTextBesideIcon)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.RightArrow)
+        self.advanced = QWidget()
+        self.advanced.setVisible(False)
+        self.target_lags = QLineEdit()
+        self.target_lags.setPlaceholderText("auto (or periods, e.g. 1, 2, 12)")
+        self.window = NumberEdit(int, placeholder=AUTO)
+        self.seasonality = NumberEdit(int, placeholder=AUTO)
+        self.cv_step = NumberEdit(int, placeholder=AUTO)
+        self.short_series = QComboBox()
+        for text, value in SHORT_SERIES:
+            self.short_series.addItem(text, value)
+        self.feature_lags = QComboBox()
+        for text, value in FEATURE_LAGS:
+            self.feature_lags.addItem(text, value)
         self.holidays = QLineEdit()
-        self.holidays.setPlaceholderText("e.g. US")
+        self.holidays.setPlaceholderText("none (e.g. US, DE)")
+
         form = QFormLayout(self)
         for label, widget, key in (("Time column:", self.time_column, "time_column_name"),
-                                   ("Forecast horizon:", self.horizon, "forecast_horizon"),
+                                   ("Forecast horizon (periods):", self.horizon, "forecast_horizon"),
                                    ("Series ID columns:", self.series_ids, "time_series_id_column_names"),
-                                   ("Frequency:", self.freq, "freq"),
-                                   ("Holidays of country:", self.holidays, "country_or_region_for_holidays")):
+                                   ("Frequency:", self.freq, "freq")):
             form.addRow(label, widget)
+            if key == "freq":
+                form.addRow("", self.inferred)
             form.addRow("", messages.add(f"{PATH}.{key}"))
+        advanced = QFormLayout(self.advanced)
+        advanced.setContentsMargins(0, 0, 0, 0)
+        for label, widget, key in (("Target lags:", self.target_lags, "target_lags"),
+                                   ("Rolling window (periods):", self.window, "target_rolling_window_size"),
+                                   ("Seasonality (periods):", self.seasonality, "seasonality"),
+                                   ("Rolling-origin step:", self.cv_step, "cv_step_size"),
+                                   ("Short series:", self.short_series, "short_series_handling_configuration"),
+                                   ("Feature lags:", self.feature_lags, "feature_lags"),
+                                   ("Holidays of country:", self.holidays, "country_or_region_for_holidays")):
+            advanced.addRow(label, widget)
+            advanced.addRow("", messages.add(f"{PATH}.{key}"))
+        box = QVBoxLayout()
+        box.addWidget(self.advanced_toggle)
+        box.addWidget(self.advanced)
+        form.addRow(box)
         form.addRow("", messages.add(PATH))
-        self.time_column.currentTextChanged.connect(self.changed)
-        for edit in (self.horizon, self.series_ids, self.freq, self.holidays):
-            edit.textChanged.connect(self.changed)
 
-    def load(self, settings: dict | None, columns: list[str]) -> None:
+        self.advanced_toggle.toggled.connect(self._show_advanced)
+        self.time_column.currentTextChanged.connect(self._edited)
+        self.series_ids.itemChanged.connect(self._edited)
+        for edit in (self.horizon, self.freq, self.holidays, self.target_lags, self.window, self.seasonality,
+                     self.cv_step):
+            edit.textChanged.connect(self._edited)
+        for combo in (self.short_series, self.feature_lags):
+            combo.currentIndexChanged.connect(self._edited)
+
+    @Slot(bool)
+    def _show_advanced(self, shown: bool) -> None:
+        self.advanced.setVisible(shown)
+        self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    @Slot()
+    def _edited(self, *_) -> None:
+        self._show_inferred()
+        self.changed.emit()
+
+    def load(self, settings: dict | None, columns: list[str], sample=None) -> None:
+        """Fill the fields from the block; `sample` (a frame of the data) lets the frequency be inferred."""
         settings = dict(settings or {})
+        self._sample = sample
+        widgets = (self.time_column, self.series_ids, self.horizon, self.freq, self.holidays, self.target_lags,
+                   self.window, self.seasonality, self.cv_step, self.short_series, self.feature_lags)
+        for widget in widgets:
+            widget.blockSignals(True)
         self.time_column.clear()
         self.time_column.addItems(columns)
-        self.time_column.setCurrentText(str(settings.pop("time_column_name", "") or ""))
+        self.time_column.setCurrentText(str(settings.pop("time_column_name", "") or "") or _time_like(sample, columns))
         self.horizon.set_value(settings.pop("forecast_horizon", 1))
-        self.series_ids.setText(names_text(settings.pop("time_series_id_column_names", [])))
+        ids = settings.pop("time_series_id_column_names", []) or []
+        ids = [ids] if isinstance(ids, str) else list(ids)
+        self.series_ids.clear()
+        for column in columns:
+            item = QListWidgetItem(column)
+            item.setFlags(item.flags() | Qt.ItemFlag.ItemIsUserCheckable)
+            item.setCheckState(Qt.CheckState.Checked if column in ids else Qt.CheckState.Unchecked)
+            self.series_ids.addItem(item)
         self.freq.setText(str(settings.pop("freq", "") or ""))
         self.holidays.setText(str(settings.pop("country_or_region_for_holidays", "") or ""))
+        lags = settings.pop("target_lags", None)
+        self.target_lags.setText("" if lags in (None, AUTO) else ", ".join(map(str, lags if isinstance(lags, list)
+                                                                              else [lags])))
+        for edit, key in ((self.window, "target_rolling_window_size"), (self.seasonality, "seasonality"),
+                          (self.cv_step, "cv_step_size")):
+            value = settings.pop(key, None)
+            edit.set_value(None if value == AUTO else value)
+        self.short_series.setCurrentIndex(max(0, self.short_series.findData(
+            settings.pop("short_series_handling_configuration", AUTO))))
+        self.feature_lags.setCurrentIndex(max(0, self.feature_lags.findData(settings.pop("feature_lags", None))))
         self._extra = settings  # settings without a field here are kept as they were
+        for widget in widgets:
+            widget.blockSignals(False)
+        self._show_inferred()
+
+    def checked_series_ids(self) -> list[str]:
+        return [self.series_ids.item(i).text() for i in range(self.series_ids.count())
+                if self.series_ids.item(i).checkState() == Qt.CheckState.Checked]
+
+    def _show_inferred(self) -> None:
+        if self.freq.text().strip() or self._sample is None or not self.time_column.currentText().strip():
+            self.inferred.hide()
+            return
+        freq, why = sample_freq(self._sample, self.time_column.currentText().strip(), self.checked_series_ids())
+        self.inferred.setText(f"Inferred from the data: {describe_freq(freq)}" if freq else f"Not inferred: {why}")
+        self.inferred.show()
 
     def value(self) -> tuple[dict, list[tuple[str, str]]]:
         """The block as a dict, and (path, message) for fields that do not parse."""
-        horizon, problem = self.horizon.parse()
+        problems = []
         out = dict(self._extra)
         out["time_column_name"] = self.time_column.currentText().strip()
+        horizon, problem = self.horizon.parse()
         out["forecast_horizon"] = horizon if horizon is not None else 1
-        ids = parse_names(self.series_ids.text())
+        if problem:
+            problems.append((f"{PATH}.forecast_horizon", problem))
+        ids = self.checked_series_ids()
         if ids:
             out["time_series_id_column_names"] = ids
         for key, edit in (("freq", self.freq), ("country_or_region_for_holidays", self.holidays)):
             if edit.text().strip():
                 out[key] = edit.text().strip()
-        return out, ([(f"{PATH}.forecast_horizon", problem)] if problem else [])
+        lags_text = self.target_lags.text().strip()
+        if lags_text and lags_text != AUTO:
+            parts = [p.strip() for p in lags_text.split(",") if p.strip()]
+            if all(p.isdigit() for p in parts):
+                out["target_lags"] = [int(p) for p in parts]
+            else:
+                problems.append((f"{PATH}.target_lags", f"enter whole numbers of periods separated by commas, "
+                                                        f"not '{lags_text}'"))
+        for edit, key in ((self.window, "target_rolling_window_size"), (self.seasonality, "seasonality"),
+                          (self.cv_step, "cv_step_size")):
+            value, problem = edit.parse()
+            if problem:
+                problems.append((f"{PATH}.{key}", problem))
+            elif value is not None:
+                out[key] = value
+        short = self.short_series.currentData()
+        if short != AUTO:
+            out["short_series_handling_configuration"] = short
+        if self.feature_lags.currentData():
+            out["feature_lags"] = self.feature_lags.currentData()
+        return out, problems
+
+
+def _time_like(sample, columns: list[str]) -> str:
+    """The first text column of the sample whose values all read as dates, else ''."""
+    if sample is None:
+        return ""
+    for column in columns:
+        values = sample[column] if column in sample.columns else None
+        if values is None or values.dropna().empty or values.dtype.kind in "biuf":
+            continue
+        if parse_times(values)[1] is None:
+            return column
+    return ""

@@ -76,3 +76,16 @@ def test_bad_future_rows_get_one_line_and_exit_2(workspace, capsys, frame, words
     code, printed, out = _predict(workspace, frame, capsys)
     assert code == 2 and words in printed.err and printed.err.count("\n") == 1
     assert not out.exists()
+
+
+def test_predict_next_periods_builds_the_future_rows_itself(workspace, capsys):
+    out = workspace / "next.csv"
+    code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", "--periods", "5", "-o", str(out)])
+    printed = capsys.readouterr()
+    assert code == 0, printed.err
+    result = pd.read_csv(out)
+    assert result.groupby("store").size().to_dict() == {"A": 5, "B": 5, "C": 5}
+    assert sorted(result.month.unique()) == ["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01", "2021-05-01"]
+    assert "promo were held at their last known values" in printed.err
+    code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", "--periods", "13", "-o", str(out)])
+    assert code == 2 and "forecasts 1 to 12 periods ahead, not 13" in capsys.readouterr().err

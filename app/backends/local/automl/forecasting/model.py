@@ -55,19 +55,19 @@ class ForecastModel:
                 if p > 0:
                     steps[i] = p
                 elif t <= last:
-                    raise ValueError(f"row {i + 1}: {t} is not after the end of the training data of "
-                                     f"{_name(key)} ({last}); forecast rows must be later")
+                    raise ValueError(f"row {i + 1}: {_when(t)} is not after the end of the training data of "
+                                     f"{_name(key)} ({_when(last)}); forecast rows must be later")
                 elif t > grid[-1]:
-                    raise ValueError(f"row {i + 1}: {t} is past the forecast horizon: the model forecasts "
-                                     f"{self.horizon} periods after {last} (to {grid[-1]}); retrain with a longer "
-                                     "forecast_horizon or on more recent data")
+                    raise ValueError(f"row {i + 1}: {_when(t)} is past the forecast horizon: the model forecasts "
+                                     f"{self.horizon} periods after {_when(last)} (to {_when(grid[-1])}); retrain "
+                                     "with a longer forecast_horizon or on more recent data")
                 else:
-                    raise ValueError(f"row {i + 1}: {t} is not on the model's '{self.freq}' time grid "
-                                     f"(next periods: {', '.join(str(g) for g in grid[1:4])} …)")
+                    raise ValueError(f"row {i + 1}: {_when(t)} is not on the model's '{self.freq}' time grid "
+                                     f"(next periods: {', '.join(_when(g) for g in grid[1:4])} …)")
         return steps
 
     def _prepared(self, frame: pd.DataFrame):
-        from app.backends.local.automl.forecasting.series import parse_times
+        from app.core.timeseries import parse_times
 
         missing = [c for c in self.required_columns if c not in frame.columns]
         if missing:
@@ -131,3 +131,9 @@ class ForecastModel:
 
 def _name(key: tuple) -> str:
     return "the series" if not key else "series " + "/".join(map(str, key))
+
+
+def _when(t) -> str:
+    """A timestamp as a person writes it: the date alone when it is midnight."""
+    t = pd.Timestamp(t)
+    return t.strftime("%Y-%m-%d") if t == t.normalize() else str(t)

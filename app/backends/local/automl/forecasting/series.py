@@ -5,7 +5,6 @@ the same checks serve the pre-run data check (`datachecks`) and the AutoML step.
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -13,10 +12,9 @@ import pandas as pd
 
 from app.core.forecasting import PATH, ForecastSettings
 from app.core.spec import Problem
+from app.core.timeseries import infer_freq, on_grid, parse_times
 
 MIN_TRAIN = 4                      # points a rolling origin trains on at the least
-YEAR_RANGE = (1000, 3000)          # whole numbers in this range read as years
-SEASONS = {"h": 24, "min": 60, "D": 7, "B": 5, "W": 52, "M": 12, "Q": 4, "Y": 1, "S": 60}
 NO_GRID_EXAMPLES = 3
 
 
@@ -41,82 +39,6 @@ class SeriesSet:
 
 def key_text(key: tuple) -> str:
     return "the series" if not key else "series " + "/".join(map(str, key))
-
-
-def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
-    """(datetimes, None) or (NaT-holed datetimes, the first value that is not a date/time)."""
-    present = values.dropna()
-    if pd.api.types.is_numeric_dtype(values) and not pd.api.types.is_bool_dtype(values):
-        whole = present.astype(float).mod(1).eq(0).all()
-        if whole and present.between(*YEAR_RANGE).all():
-            return pd.to_datetime(values.astype("Int64").astype(str), format="%Y", errors="coerce"), None
-        return pd.Series(pd.NaT, index=values.index), present.iloc[0] if len(present) else None
-    if pd.api.types.is_datetime64_any_dtype(values):
-        parsed = values
-    else:
-        text = values.astype(str).str.strip()
-        parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
-        if parsed.isna().sum() > values.isna().sum():
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore")
-                parsed = pd.to_datetime(text, errors="coerce", format="mixed")
-    if getattr(parsed.dt, "tz", None) is not None:
-        parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
-    bad = values[parsed.isna() & values.notna()]
-    return parsed, (bad.iloc[0] if len(bad) else None)
-
-
-def season_length(freq: str) -> int:
-    """Periods per season for a pandas frequency: 12 for monthly, 7 for daily, 24 for hourly…"""
-    from pandas.tseries.frequencies import to_offset
-
-    offset = to_offset(freq)
-    code = offset.rule_code.split("-")[0]
-    for prefix in ("ME", "MS", "BME", "BMS"):
-        if code == prefix:
-            code = "M"
-    for prefix in ("QE", "QS", "BQE", "BQS"):
-        if code == prefix:
-            code = "Q"
-    for prefix in ("YE", "YS", "BYE", "BYS", "A", "AS"):
-        if code == prefix:
-            code = "Y"
-    if code == "min":
-        return max(1, 60 // max(offset.n, 1))
-    if code == "h":
-        return max(1, 24 // max(offset.n, 1))
-    return SEASONS.get(code, 1) if offset.n == 1 else 1
-
-
-def on_grid(times: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex | None:
-    """The regular grid from the first to the last time, or None when a time falls off it."""
-    grid = pd.date_range(times[0], times[-1], freq=freq)
-    if len(grid) == 0 or grid[0] != times[0] or not times.isin(grid).all():
-        return None
-    return grid
-
-
-def infer_freq(series_times: list[pd.DatetimeIndex]) -> str | None:
-    """pandas' inferred frequency of the longest series, else the one its most common step implies."""
-    longest = max(series_times, key=len)
-    if len(longest) >= 3:
-        freq = pd.infer_freq(longest)
-        if freq is not None:
-            return freq
-    if len(longest) < 2:
-        return None
-    steps = pd.Series(np.diff(longest.asi8))
-    step = pd.Timedelta(int(steps.min()))
-    days = step / pd.Timedelta(days=1)
-    calendar = [("MS", 28, 31, longest.is_month_start), ("ME", 28, 31, longest.is_month_end),
-                ("QS", 89, 92, longest.is_quarter_start), ("QE", 89, 92, longest.is_quarter_end),
-                ("YS", 365, 366, longest.is_year_start), ("YE", 365, 366, longest.is_year_end)]
-    for alias, low, high, flags in calendar:
-        if low <= days <= high and flags.all():
-            return alias
-    from pandas.tseries.frequencies import to_offset
-
-    return to_offset(step).freqstr
 
 
 def _problem(key: str, message: str, level: str = "error") -> Problem:

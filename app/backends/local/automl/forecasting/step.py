@@ -24,11 +24,12 @@ from app.backends.local.automl.forecasting.forecasters import (
     IterationTimeout, RegressionForecaster, VotingEnsemble, histories_upto, make_statistical)
 from app.backends.local.automl.forecasting.model import ForecastModel
 from app.backends.local.automl.forecasting.rolling import RollingForecasts, rolling_forecasts, step_sigmas
-from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins, season_length
+from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins
 from app.core import catalog
 from app.core.errors import UserInputError
 from app.core.forecasting import DEFAULT_FOLDS, ForecastSettings
 from app.core.runs import COMPLETED, FAILED, IterationRecord
+from app.core.timeseries import season_length
 
 STOP_POLL_S = 0.1
 ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble

@@ -1,0 +1,43 @@
+"""Forecasting charts from artifacts: one forecast chart per series, the horizon and leaderboard charts."""
+from __future__ import annotations
+
+from matplotlib.figure import Figure
+
+from app.core import artifact_plots
+
+TIMES = [f"2020-{m:02d}-01" for m in range(1, 13)]
+ARTIFACTS = {
+    "forecast_table": {"schema_type": "forecast_table", "data": {
+        "label": "sales", "algorithm": "ExponentialSmoothing", "series": [
+            {"series": "A", "times": TIMES[:9], "actual": list(range(9)),
+             "folds": [{"times": TIMES[6:9], "forecast": [6.5, 7.5, 8.5]}],
+             "horizon": {"times": TIMES[9:], "forecast": [9, 10, 11], "lower": [8, 9, 10], "upper": [10, 11, 12]}},
+            {"series": "B", "times": TIMES[:9], "actual": list(range(9)), "folds": [], "horizon": {}}]}},
+    "forecast_horizon_error": {"data": {"steps": [1, 2, 3], "mean_absolute_error": [0.5, 0.7, 0.9]}},
+    "forecast_leaderboard": {"data": {"metric": "normalized_root_mean_squared_error",
+                                      "algorithms": ["ExponentialSmoothing", "SeasonalNaive", "Naive"],
+                                      "values": [0.01, 0.03, 0.05], "baselines": ["SeasonalNaive", "Naive"]}},
+}
+
+
+def test_forecasting_chart_list_waits_for_the_forecast_table():
+    assert artifact_plots.charts_for("forecasting", {"residuals": {}}) == ()
+    names = artifact_plots.charts_for("forecasting", ARTIFACTS)
+    assert names[:4] == ("Forecast — A", "Forecast — B", "Error by horizon step", "Leaderboard vs baselines")
+
+
+def test_forecast_chart_draws_history_folds_and_horizon():
+    ax = Figure().add_subplot()
+    assert artifact_plots.draw_chart(ax, "Forecast — A", ARTIFACTS)
+    labels = [line.get_label() for line in ax.get_lines()]
+    assert labels == ["actual", "rolling-origin forecasts", "forecast"]
+    assert len(ax.collections) == 1                      # the interval band
+    assert not artifact_plots.draw_chart(Figure().add_subplot(), "Forecast — Z", ARTIFACTS)
+
+
+def test_leaderboard_marks_the_baselines():
+    ax = Figure().add_subplot()
+    assert artifact_plots.draw_chart(ax, "Leaderboard vs baselines", ARTIFACTS)
+    ticks = sorted((t.get_position()[1], t.get_text()) for t in ax.get_yticklabels())
+    assert [text for _, text in ticks] == ["Naive (baseline)", "SeasonalNaive (baseline)", "ExponentialSmoothing"]
+    assert artifact_plots.draw_chart(Figure().add_subplot(), "Error by horizon step", ARTIFACTS)
