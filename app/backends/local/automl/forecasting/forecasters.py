@@ -131,7 +131,12 @@ class ExponentialSmoothing(_PathForecaster):
         m = self.season if len(y) >= 2 * self.season else 1
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
-            return AutoETS(season_length=m).forecast(y=y.astype(float), h=h)["mean"]
+            for model in ("ZZZ", "ZZN", "ANN"):     # fewer components when the series is too short for more
+                try:
+                    return AutoETS(season_length=m, model=model).forecast(y=y.astype(float), h=h)["mean"]
+                except (NotImplementedError, ValueError):
+                    continue
+            return np.full(h, y[-1])
 
 
 def _arima(season: int, n: int):

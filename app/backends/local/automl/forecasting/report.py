@@ -53,6 +53,7 @@ def summary(run) -> dict:
         "feature_columns": [fs.time_column, *fs.series_ids, *(run.plan.covariates if run.plan else [])],
         "validation_score": best.value if best else None,
         "baselines": baselines,
+        "skipped": list(run.budget.skipped),
         "forecasting": {
             "time_column_name": fs.time_column, "time_series_id_column_names": fs.series_ids,
             "forecast_horizon": fs.horizon,

@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from app.backends.local.automl import scoring
+from app.backends.local.automl.budget import Budget
 from app.backends.local.automl.data import read_table
 from app.backends.local.automl.forecasting import features as feat
 from app.backends.local.automl.forecasting import report, schedule
@@ -25,6 +26,8 @@ from app.backends.local.automl.forecasting.forecasters import (
 from app.backends.local.automl.forecasting.model import ForecastModel
 from app.backends.local.automl.forecasting.rolling import RollingForecasts, rolling_forecasts, step_sigmas
 from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins
+from app.backends.local.automl.timeouts import IterationTimeout as AlarmTimeout
+from app.backends.local.automl.timeouts import TrialAlarm
 from app.core import catalog
 from app.core.errors import UserInputError
 from app.core.forecasting import DEFAULT_FOLDS, ForecastSettings
@@ -32,6 +35,7 @@ from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.core.timeseries import season_length
 
 STOP_POLL_S = 0.1
+REPORT_SECONDS = 2.0              # kept for the charts, guardrails and summary at the end
 ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
 ENSEMBLE_CANDIDATES = 12
 ENSEMBLE_ROUNDS = 20
@@ -48,6 +52,7 @@ class Trial:
     value: float | None
     make: object = None
     pred: np.ndarray | None = None
+    fit_seconds: float = 0.0            # one fit of the rolling origins, about what a refit on all data costs
 
 
 def run_forecasting(step, settings, seed: int, warnings: list[str]) -> None:
@@ -62,12 +67,14 @@ class ForecastRun:
         self.settings, self.seed, self.warnings = settings, seed, list(warnings)
         self.fs = ForecastSettings.from_block(settings.forecasting)
         self.metric = settings.metric
-        self.started = time.time()
-        timeout = settings.timeout_seconds()
+        # The engine's clock (started with the step process) when there is one: the timeout covers everything.
+        self.budget = getattr(step, "budget", None) or Budget(settings.timeout_seconds())
+        self.budget.seconds = settings.timeout_seconds()
+        self.started = self.budget.started
         self.ensemble = settings.enable_voting_ensemble
-        self.search_deadline = self.started + timeout * (1 - ENSEMBLE_SHARE if self.ensemble else 1) if timeout else None
-        self.deadline = self.started + timeout if timeout else None
         self.iteration_seconds = settings.iteration_timeout_minutes * 60 if settings.iteration_timeout_minutes else None
+        self.alarm = TrialAlarm()
+        self.phase = "featurization"
         self.records: list[IterationRecord] = []
         self.trials: list[Trial] = []
         self.best: Trial | None = None
@@ -80,27 +87,37 @@ class ForecastRun:
         self._stop = threading.Event()
         self._last_end = time.time()
 
-    # -- stop file -------------------------------------------------------------------------
+    # -- stop file and hard deadline ---------------------------------------------------------
     def _watch(self) -> None:
         while not self.finished:
+            reason = None
             if self.stop_file is not None and self.stop_file.exists():
+                reason = "canceled"
+            elif time.time() >= self.budget.hard_deadline:
+                self.outputs.warning(self.budget.skip(f"the rest of {self.phase}: the experiment timeout was reached"))
+                reason = "timeout"
+            if reason:
                 self._stop.set()
-                self.finish("canceled")
+                self.finish(reason)
                 sys.stderr.flush()
                 os._exit(0)
             time.sleep(STOP_POLL_S)
 
+    def _status(self, phase: str, message: str) -> None:
+        self.phase = phase
+        self.outputs.status(phase, message)
+
     # -- phases ----------------------------------------------------------------------------
     def run(self) -> None:
         threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
-        self.outputs.status("featurization", "reading the series and checking their timestamps")
+        self._status("featurization", "reading the series and checking their timestamps")
         self._prepare(read_table(self.data_path))
-        self.outputs.status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
+        self._status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
         reason = self._search()
         if reason != "canceled" and self.ensemble and sum(t.pred is not None for t in self.trials) >= 2:
-            self.outputs.status("ensembling", "building VotingEnsemble from the rolling-origin forecasts")
+            self._status("ensembling", "building VotingEnsemble from the rolling-origin forecasts")
             self._ensemble()
-        self.outputs.status("finalizing", "writing charts, guardrails and the summary")
+        self._status("finalizing", "writing charts, guardrails and the summary")
         if self.model is not None:
             report.write_artifacts(self)
         self.finish(reason)
@@ -154,10 +171,18 @@ class ForecastRun:
             self._try(candidate)
         return "iterations"
 
+    def _search_deadline(self) -> float:
+        """When the search must end: room left for the ensemble's refits and the reports."""
+        if self.budget.seconds is None:
+            return math.inf
+        fits = sorted((t.fit_seconds for t in self.trials if t.pred is not None), reverse=True)
+        ensemble = ENSEMBLE_SHARE * self.budget.seconds + sum(fits[:2]) if self.ensemble else 0.0
+        return self.budget.deadline(ensemble + REPORT_SECONDS)
+
     def _limit_reached(self) -> str | None:
         if self._stop.is_set():
             return "canceled"
-        if self.search_deadline is not None and time.time() >= self.search_deadline:
+        if time.time() >= self._search_deadline():
             return "timeout"
         s, best = self.settings, self.best
         if s.experiment_exit_score is not None and best is not None and not catalog.better(
@@ -169,26 +194,33 @@ class ForecastRun:
             return "early_stopping"
         return None
 
-    def _iteration_deadline(self) -> float | None:
-        limits = [d for d in (self.search_deadline,
-                              time.time() + self.iteration_seconds if self.iteration_seconds else None) if d]
-        return min(limits) if limits else None
+    def _iteration_deadline(self) -> float:
+        own = time.time() + self.iteration_seconds if self.iteration_seconds else math.inf
+        return min(own, self._search_deadline())
 
     def _try(self, candidate: schedule.Candidate) -> None:
         make = self._make(candidate)
+        started = time.time()
+        deadline = self._iteration_deadline()
+        # Checked between fits, and interrupted inside one by the alarm: the iteration timeout is a hard limit.
+        self.alarm.arm(deadline)
         try:
-            rolling = rolling_forecasts(make, self.series, self.fs.horizon, self.n_folds, self.origins.step,
-                                        self._iteration_deadline())
-        except IterationTimeout:
+            with self.alarm.fitting():
+                rolling = rolling_forecasts(make, self.series, self.fs.horizon, self.n_folds, self.origins.step,
+                                            deadline if math.isfinite(deadline) else None)
+        except (IterationTimeout, AlarmTimeout):
             self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
-                         failure="stopped at the iteration or experiment timeout")
+                         failure=f"stopped after {time.time() - started:.0f} s at the iteration or experiment timeout")
             return
         except Exception as exc:  # noqa: BLE001 - one failing algorithm must not end the run
             self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
                          failure=f"{type(exc).__name__}: {exc}")
             return
-        self._score_and_commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None, make), rolling,
-                               rolling.pred)
+        finally:
+            self.alarm.disarm()
+        trial = Trial(len(self.trials), candidate.algorithm, candidate.params, None, make,
+                      fit_seconds=(time.time() - started) / self.n_folds)
+        self._score_and_commit(trial, rolling, rolling.pred)
 
     def _score_and_commit(self, trial: Trial, rolling: RollingForecasts, pred: np.ndarray) -> None:
         metrics = scoring.regression_metrics(rolling.y, pred, self.y_range)
@@ -263,7 +295,14 @@ class ForecastRun:
             choice = pool[int(np.argmin(scores))]
             counts[choice.iteration] = counts.get(choice.iteration, 0) + 1
             total += choice.pred
-        chosen = [t for t in pool if t.iteration in counts]
+        chosen = sorted((t for t in pool if t.iteration in counts), key=lambda t: -counts[t.iteration])
+        # Its members are refitted on all data: keep the heaviest-weighted ones that fit in the time left.
+        while len(chosen) > 1 and not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
+            chosen.pop()
+        if len(chosen) < 2 and len(counts) >= 2:
+            self.outputs.warning(self.budget.skip("VotingEnsemble", sum(t.fit_seconds for t in pool
+                                                                         if t.iteration in counts)))
+            return
         weights = [float(counts[t.iteration]) for t in chosen]
         pred = sum(w * t.pred for t, w in zip(chosen, weights)) / sum(weights)
         names = [str(t.iteration) for t in chosen]

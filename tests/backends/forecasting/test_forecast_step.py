@@ -1,0 +1,55 @@
+"""The forecasting AutoML step as its own process: its outputs, and its time limits."""
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[3]
+
+
+def _run(tmp_path, frame: pd.DataFrame, **settings):
+    data, spec, out, events = (tmp_path / n for n in ("data.csv", "settings.json", "out", "events.jsonl"))
+    frame.to_csv(data, index=False)
+    spec.write_text(json.dumps({"task": "forecasting", "label_column_name": "y", "seed": 0, **settings}))
+    started = time.time()
+    result = subprocess.run([sys.executable, "-m", "app.backends.local.automl_step", "--data", str(data),
+                             "--settings", str(spec), "--output-dir", str(out), "--step-run-id", "S",
+                             "--events", str(events)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    lines = [json.loads(line) for line in events.read_text().splitlines()] if events.exists() else []
+    return result, time.time() - started, out, lines
+
+
+def _hourly(n: int = 3000) -> pd.DataFrame:
+    i = np.arange(n)
+    y = 10 + 3 * np.sin(2 * np.pi * i / 24) + np.random.default_rng(0).normal(0, 0.3, n)
+    return pd.DataFrame({"t": pd.date_range("2024-01-01", periods=n, freq="h").astype(str), "y": y})
+
+
+def test_an_iteration_past_its_timeout_is_stopped_and_the_search_goes_on(tmp_path):
+    result, _, out, events = _run(tmp_path, _hourly(), iterations=3, iteration_timeout_minutes=0.01,
+                                  allowed_models=["Naive", "AutoArima", "SeasonalNaive"],
+                                  enable_voting_ensemble=False,
+                                  forecasting={"time_column_name": "t", "forecast_horizon": 24})
+    assert result.returncode == 0, result.stderr
+    iterations = {e["run_algorithm"]: e for e in events if e["event"] == "iteration"}
+    arima = iterations["AutoArima"]     # seasonal ARIMA on 3,000 hourly points takes far longer than 0.6 s
+    assert arima["status"] == "Failed" and "iteration or experiment timeout" in arima["error"]
+    assert arima["duration_s"] < 5
+    assert iterations["Naive"]["status"] == iterations["SeasonalNaive"]["status"] == "Completed"
+    summary = json.loads((out / "summary.json").read_text())
+    assert summary["best_algorithm"] == "SeasonalNaive" and summary["forecasting"]["freq"] == "h"
+    assert summary["forecasting"]["seasonality"] == 24
+
+
+def test_bad_series_data_exits_2_with_the_field(tmp_path):
+    frame = _hourly(200)
+    frame.loc[5, "t"] = frame.loc[4, "t"]
+    result, _, _, _ = _run(tmp_path, frame, iterations=3, forecasting={"time_column_name": "t", "forecast_horizon": 5})
+    assert result.returncode == 2
+    assert "automl.forecasting.time_column_name: 1 duplicate timestamps" in result.stderr
