@@ -35,15 +35,30 @@ def run_dry_run(args) -> int:
     from app.core.progress import Sink
     from app.core.spec import load_spec
 
+    sink = Sink(on_progress=lambda _fraction, message: print(f"  {message}", flush=True))
+    cancel_on_signals(sink)
     spec = load_spec(args.spec)
     data, note = dataset_file(args, spec)
     out = prepare_output(Path(args.output or f"dry-run-{spec.experiment or 'pipeline'}"))
     if note:
         print(note)
-    report = dry_run(spec, out, data, compute=args.compute, base_dir=Path(args.spec).resolve().parent,
-                     sink=Sink(on_progress=lambda _fraction, message: print(f"  {message}", flush=True)))
+    report = dry_run(spec, out, data, compute=args.compute, base_dir=Path(args.spec).resolve().parent, sink=sink)
     print_report(report)
     return 0 if report.ok else 1
+
+
+def cancel_on_signals(sink) -> None:
+    """Ctrl-C and SIGTERM (the app's Cancel) cancel the sink: the current step stops (AutoML
+    keeps its best model so far), the rest do not start, and the report is still written.
+    A flag, not an exception: an exception raised inside the SDK's or dataprep's calls can be
+    swallowed there."""
+    import signal
+
+    def cancel(_signum, _frame):
+        sink.cancel()
+
+    signal.signal(signal.SIGTERM, cancel)
+    signal.signal(signal.SIGINT, cancel)
 
 
 def dataset_file(args, spec) -> tuple[Path, str]:

@@ -10,7 +10,9 @@ from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QL
                                QPushButton, QVBoxLayout)
 
 from app.core.spec import copy_spec, save_spec
+from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
+from app.ui.wizard.dry_run_panel import DryRunPanel, local_copy
 from app.ui.wizard.register_page import PARAMETER
 
 EXPORT_MODULE = "app.backends.azure.export"
@@ -57,6 +59,8 @@ class ReviewPage(SpecPage):
         self.export_button.setToolTip("" if available else "The Azure script exporter is not part of this installation yet")
         self.status = QLabel()
         self.status.setWordWrap(True)
+        self.dry_run = DryRunPanel()
+        self.dry_run.test_button.clicked.connect(self.test_on_this_machine)
         form = QFormLayout()
         form.addRow("Experiment:", self.experiment)
         form.addRow("", self.messages.add("experiment"))
@@ -71,6 +75,7 @@ class ReviewPage(SpecPage):
         layout.addWidget(self.messages.add(""))
         layout.addLayout(buttons)
         layout.addWidget(self.status)
+        layout.addWidget(self.dry_run)
         self.experiment.textChanged.connect(self._sync)
 
     def initializePage(self) -> None:
@@ -80,6 +85,7 @@ class ReviewPage(SpecPage):
         self.experiment.setText(spec.experiment)
         self.run_model_name.setText(str(spec.parameters.get(PARAMETER, "")))
         self.run_model_name.setEnabled(spec.register is not None)
+        self.dry_run.setVisible(self.target == "azure")
         self._sync()
 
     @Slot()
@@ -120,3 +126,22 @@ class ReviewPage(SpecPage):
         spec = copy_spec(self.spec)
         self.wizard().runner.start(lambda sink: export_with_notes(spec), on_result=done,
                                    on_failed=lambda m, d: self.status.setText(f"✗ {m}"))
+
+    @Slot()
+    def test_on_this_machine(self) -> None:
+        """The Azure pipeline's dry run with a local copy of the dataset (asked for when the
+        dataset's recorded sources are not on this machine)."""
+        spec = copy_spec(self.spec)
+        spec.parameters.update(self.parameters())
+
+        def found(dataset) -> None:
+            path = local_copy(dataset)
+            if path is None:
+                path, _ = QFileDialog.getOpenFileName(
+                    self, f"A local copy of dataset {spec.dataset_name} for the test", "",
+                    "Data files (*.csv *.tsv *.txt *.parquet)")
+            if path:
+                self.dry_run.start(spec, path)
+
+        self.wizard().runner.start(call, self.backend.get_dataset, spec.dataset_name, spec.dataset_version,
+                                   on_result=found, on_failed=lambda m, d: self.dry_run.show_problem(m))

@@ -139,8 +139,8 @@ class _StepRunner:
                     self._run_automl(result)
                 else:
                     self._run_script(result)
-            except Cancelled as exc:
-                result.status, result.message = CANCELED, str(exc)
+            except (Cancelled, KeyboardInterrupt):
+                result.status, result.message = CANCELED, "cancelled by the user"
             except UserInputError as exc:
                 result.status, result.message = FAILED, str(exc)
             result.seconds = round(time.monotonic() - started, 2)
@@ -165,6 +165,7 @@ class _StepRunner:
             path.mkdir(parents=True, exist_ok=True)
         result.arguments = resolve_arguments(self.nodes[result.name], ports, self.parameters)
         self._describe_ports(result, ports)
+        self.sink.check()
         argv = [sys.executable, "-m", "app.backends.azure.dryrun.standin_run",
                 "--record", str(self.layout.work / REGISTRATIONS_FILE), "--run-id", self.run_ids[result.name],
                 "--experiment", self.spec.experiment, "--", str(wd / step._script_name), *result.arguments]
@@ -195,6 +196,7 @@ class _StepRunner:
                             "--step-run-id", self.run_ids[result.name], "--events", str(out / "events.jsonl"),
                             "--stop-file", str(out / "STOP")]
         out.mkdir(parents=True, exist_ok=True)
+        self.sink.check()
         self._run_process(result, [sys.executable, "-m", "app.backends.local.automl_step", *result.arguments],
                           cwd=wd, stop_file=out / "STOP")
         if result.status != COMPLETED:
@@ -219,7 +221,8 @@ class _StepRunner:
         env = {**os.environ, "HBI_WORKSPACE_JOB": "true", "PYTHONPATH": _app_path()}
         with open(log, "wb") as handle:
             proc = subprocess.Popen(argv, cwd=cwd, stdout=handle, stderr=subprocess.STDOUT,  # noqa: S603
-                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True)
+                                    stdin=subprocess.DEVNULL, env=env, start_new_session=True,
+                                    preexec_fn=_die_with_parent if sys.platform.startswith("linux") else None)
             code = _wait(proc, self.sink, stop_file)
         if code is None:
             result.status, result.message = CANCELED, "cancelled by the user"
@@ -261,8 +264,27 @@ def _app_path() -> str:
     return here if not current else os.pathsep.join([here, current])
 
 
+def _die_with_parent() -> None:
+    """Linux: a step dies with the dry run, so a killed dry run leaves no search running."""
+    import ctypes
+    import signal
+
+    pr_set_pdeathsig = 1
+    ctypes.CDLL("libc.so.6", use_errno=True).prctl(pr_set_pdeathsig, signal.SIGKILL)
+
+
 def _wait(proc: subprocess.Popen, sink: Sink, stop_file: Path | None) -> int | None:
-    """The exit code, or None when the sink cancelled (gracefully through `stop_file` if any)."""
+    """The exit code, or None when the sink cancelled (gracefully through `stop_file` if any)
+    or the dry run was interrupted (Ctrl-C, or SIGTERM from the app's Cancel)."""
+    try:
+        return _poll(proc, sink, stop_file)
+    except KeyboardInterrupt:
+        _stop(proc)
+        proc.wait()
+        return None
+
+
+def _poll(proc: subprocess.Popen, sink: Sink, stop_file: Path | None) -> int | None:
     stop_asked = None
     while True:
         code = proc.poll()

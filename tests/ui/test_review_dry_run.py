@@ -1,0 +1,77 @@
+"""The review page's "Test on this machine" for an Azure target: the real dry run, by clicks."""
+from __future__ import annotations
+
+from PySide6.QtCore import Qt
+
+from app.core.spec import copy_spec, load_spec
+from app.locator import example_spec
+from app.ui.wizard import wizard as w
+
+from .fake_backend import FakeBackend
+
+
+def azure_titanic_spec():
+    spec = copy_spec(load_spec(example_spec()))
+    spec.compute = "cpu-cluster"
+    spec.automl.iterations = 3
+    spec.automl.n_cross_validations = 3
+    return spec
+
+
+def walk_to_review(qtbot, make_wizard, titanic_csv, spec):
+    azure = FakeBackend(kind="azure", name="ml-ws", location="azure:cfg.json")
+    azure.register_dataset("titanic_ds", [titanic_csv])
+    wizard = make_wizard(spec=spec, backend=azure, location="azure:cfg.json")
+    wizard.show()
+    for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+        qtbot.waitUntil(wizard.currentPage().isComplete, timeout=20_000)
+    return wizard, wizard.currentPage()
+
+
+def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv):
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec())
+    panel = page.dry_run
+    assert panel.isVisibleTo(page) and panel.test_button.isEnabled()
+    qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.finished, timeout=120_000) as finished:
+        pass
+    summary = finished.args[0]
+    assert [(s["name"], s["status"]) for s in summary["steps"]] == [
+        ("data_prep", "Completed"), ("automl", "Completed"), ("register", "Completed")]
+    text = panel.status.text()
+    assert text.startswith("✓ data_prep Completed") and "891 prepared rows; Model.register recorded: TitanicSurvivalInitial" in text
+    assert "Model.register recorded: TitanicSurvivalInitial" in text
+    assert "building the pipeline graph" in panel.log.toPlainText()
+    assert panel.test_button.isEnabled() and not panel.cancel_button.isVisible()
+    # the results get their room once the layout has run (the spec text gives way)
+    qtbot.waitUntil(lambda: panel.status.height() >= panel.status.heightForWidth(panel.status.width()), timeout=5_000)
+    qtbot.waitUntil(lambda: panel.height() >= panel.minimumSizeHint().height(), timeout=5_000)
+    page.grab().save("/tmp/review_dry_run.png")
+
+
+def test_cancel_stops_the_test_and_says_so(qtbot, make_wizard, titanic_csv):
+    spec = azure_titanic_spec()
+    spec.automl.iterations = 1000          # a long search, so Cancel arrives while AutoML runs
+    spec.automl.enable_early_stopping = False
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, spec)
+    panel = page.dry_run
+    qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "automl: Running" in panel.log.toPlainText(), timeout=60_000)
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.finished, timeout=60_000) as finished:
+        pass
+    steps = {s["name"]: s["status"] for s in finished.args[0]["steps"]}
+    assert steps == {"data_prep": "Completed", "automl": "Canceled", "register": "NotStarted"}
+    assert panel.status.text().startswith("✗ data_prep Completed") and "automl Canceled" in panel.status.text()
+
+
+def test_the_button_is_not_offered_for_a_local_target(qtbot, make_wizard, fake_backend, titanic_csv):
+    fake_backend.register_dataset("titanic_ds", [titanic_csv])
+    wizard = make_wizard(spec=copy_spec(load_spec(example_spec())), backend=fake_backend, location="memory")
+    wizard.show()
+    for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    assert not wizard.currentPage().dry_run.isVisibleTo(wizard.currentPage())
