@@ -10,6 +10,8 @@ from app.ui.wizard.workspace_page import WorkspacePage
 
 from .fake_backend import FakeBackend
 
+SUBSCRIPTION = "12345678-90ab-cdef-1234-567890abcdef"
+
 
 def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wizard, monkeypatch):
     monkeypatch.setattr("app.ui.wizard.workspace_page.azure_available", lambda: True)
@@ -26,7 +28,7 @@ def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wiz
     page.azure_radio.setChecked(True)
     page.names_radio.setChecked(True)
     assert not page.isComplete() and "Fill in" in page.input_problem()
-    page.subscription.setText("0000-sub")
+    page.subscription.setText(SUBSCRIPTION)
     page.resource_group.setText("rg")
     page.workspace_name.setText("ml-ws")
     wizard.next()
@@ -34,7 +36,7 @@ def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wiz
     location, options = opened[0]
     assert location == "azure:"
     assert {k: options[k] for k in ("subscription_id", "resource_group", "workspace_name")} == {
-        "subscription_id": "0000-sub", "resource_group": "rg", "workspace_name": "ml-ws"}
+        "subscription_id": SUBSCRIPTION, "resource_group": "rg", "workspace_name": "ml-ws"}
     assert wizard.backend.kind == "azure"
 
 
@@ -79,3 +81,58 @@ def test_azure_compute_page_creates_a_cluster(qtbot, make_wizard, titanic_csv, t
     dialog._accept()
     qtbot.waitUntil(lambda: page.targets.count() == 2 and wizard.spec.compute == "gpu-2", timeout=10_000)
     assert azure.computes[-1].max_nodes == 2
+
+
+def click_option(qtbot, radio) -> None:
+    """Click a radio button on its indicator (its centre can lie past the end of its text)."""
+    from PySide6.QtCore import QPoint, Qt
+
+    qtbot.mouseClick(radio, Qt.MouseButton.LeftButton, pos=QPoint(8, radio.height() // 2))
+    assert radio.isChecked()
+
+
+def test_subscription_id_must_be_a_guid_at_the_field(qtbot, make_wizard):
+    wizard = make_wizard()
+    wizard.show()
+    page = wizard.currentPage()
+    page._set_azure_availability(True)
+    click_option(qtbot, page.azure_radio)
+    click_option(qtbot, page.names_radio)
+    qtbot.keyClicks(page.resource_group, "rg")
+    qtbot.keyClicks(page.workspace_name, "ml-ws")
+    qtbot.keyClicks(page.subscription, "my-subscription")
+    assert page.subscription_message.isVisible() and "is a GUID" in page.subscription_message.text()
+    assert not page.isComplete()
+    wizard.grab().save("/tmp/workspace_page_guid.png")
+    page.subscription.clear()
+    qtbot.keyClicks(page.subscription, SUBSCRIPTION)
+    assert not page.subscription_message.isVisible() and page.isComplete()
+    wizard.grab().save("/tmp/workspace_page_signin.png")
+
+
+def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connection(qtbot, make_wizard,
+                                                                                       monkeypatch):
+    from PySide6.QtCore import Qt
+
+    monkeypatch.setenv("AUTOML_DESK_AZURE_AUTH", "device_code")
+    monkeypatch.setattr("app.ui.wizard.workspace_page.azure_available", lambda: True)
+    opened = []
+
+    def open_azure(location, **options):
+        opened.append(options)
+        return FakeBackend(kind="azure", name="ml-ws", location="azure:")
+
+    wizard = make_wizard(open_backend=open_azure)
+    wizard.show()
+    page = wizard.currentPage()
+    click_option(qtbot, page.azure_radio)
+    click_option(qtbot, page.names_radio)
+    assert page.sign_in.currentData() == "device_code" and page.remember_sign_in.isEnabled()
+    page.remember_sign_in.setChecked(True)
+    for field, text in ((page.subscription, SUBSCRIPTION), (page.resource_group, "rg"), (page.workspace_name, "ml-ws")):
+        qtbot.keyClicks(field, text)
+    qtbot.mouseClick(page.connect_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: bool(opened), timeout=10_000)
+    assert (opened[0]["auth"], opened[0]["persist_token_cache"]) == ("device_code", True)
+    page.sign_in.setCurrentIndex(page.sign_in.findData("cli"))
+    assert not page.remember_sign_in.isEnabled()

@@ -18,12 +18,10 @@ from dataclasses import dataclass
 from typing import Callable
 
 from app.core.errors import UserInputError
+from app.core.signin import AUTH_ENV, AUTH_MODES, SP_ENV, default_auth_mode  # noqa: F401  (re-exported)
 
-AUTH_MODES = ("cli", "browser", "device_code", "service_principal")
-AUTH_ENV = "AUTOML_DESK_AZURE_AUTH"
 TOKEN_CACHE_NAME = "automl-desk"
 DEFAULT_CLOUD = "AzureCloud"
-SP_ENV = ("AZURE_TENANT_ID", "AZURE_CLIENT_ID")
 TOKEN_CACHE_HELP = (
     "Sign-in tokens are kept by azure-identity, never by AutoML Desk: with Azure CLI sign-in in "
     "the CLI's own cache (~/.azure); with browser or device-code sign-in in memory for the "
@@ -48,17 +46,6 @@ class WorkspaceRef:
         if self.by_names:
             return f"{self.workspace_name} (resource group {self.resource_group}, subscription {self.subscription_id})"
         return self.config_path or "config.json found by searching upward from the current folder"
-
-
-def default_auth_mode() -> str:
-    """AUTOML_DESK_AZURE_AUTH, else a service principal when its variables are set, else the Azure CLI."""
-    mode = os.environ.get(AUTH_ENV, "").strip()
-    if mode:
-        return mode
-    if all(os.environ.get(v) for v in SP_ENV) and (os.environ.get("AZURE_CLIENT_SECRET")
-                                                   or os.environ.get("AZURE_CLIENT_CERTIFICATE_PATH")):
-        return "service_principal"
-    return "cli"
 
 
 def print_device_code(message: str) -> None:
@@ -184,7 +171,8 @@ def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None
                     "'Download config.json') and open azure:PATH/config.json, or enter the subscription, "
                     "resource group and workspace name"),
         SIGN_IN: ("sign-in failed or has expired. Sign in again: run 'az login' for Azure CLI sign-in, or choose "
-                  "browser or device-code sign-in (check the tenant if you belong to several)"),
+                  "Browser or Device code as the sign-in method (the wizard's Sign-in field, or "
+                  f"{AUTH_ENV}=browser|device_code); check the tenant if you belong to several"),
         WRONG_NAME: (f"the workspace {where} was not found. Check the subscription id, resource group and "
                      "workspace name (they are on the workspace's Overview page in the Azure portal)"),
         NO_PERMISSION: (f"your account has no access to {where}. Ask the workspace owner for the "
@@ -194,8 +182,8 @@ def explain_connection_error(exc: BaseException, ref: WorkspaceRef | None = None
         OTHER: f"opening {where} failed",
     }[kind]
     if kind == SIGN_IN and "azure cli not found" in str(exc).lower():
-        advice = ("the Azure CLI is not installed. Install it and run 'az login', or choose browser or "
-                  "device-code sign-in")
+        advice = ("the Azure CLI is not installed. Install it and run 'az login', or choose Browser or "
+                  f"Device code as the sign-in method (the wizard's Sign-in field, or {AUTH_ENV})")
     return AzureConnectionError(f"Azure ML: {advice} ({type(exc).__name__}: {_first_line(exc)})", kind)
 
 

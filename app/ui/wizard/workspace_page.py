@@ -2,16 +2,28 @@
 from __future__ import annotations
 
 import importlib.util
+import re
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton, QVBoxLayout,
-                               QWidget, QWizardPage)
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
+                               QVBoxLayout, QWidget, QWizardPage)
 
 from app.backends import AZURE_PREFIX, default_workspace_dir
+from app.core.signin import AUTH_ENV, AUTH_LABELS, AUTH_MODES, default_auth_mode
+from app.ui.wizard.base import ERROR_STYLE, message_label
 
 AZURE_MODULE = "app.backends.azure.backend"
+GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
+REMEMBERED_MODES = ("browser", "device_code")      # the modes whose tokens the app could keep
+
+
+def subscription_problem(text: str) -> str | None:
+    if text and not GUID.match(text):
+        return ("A subscription ID is a GUID like 12345678-90ab-cdef-1234-567890abcdef "
+                "(Azure portal → Subscriptions, or the workspace's Overview page).")
+    return None
 
 
 def azure_available() -> bool:
@@ -78,14 +90,28 @@ class WorkspacePage(QWizardPage):
         config_browse = QPushButton("Choose…")
         config_browse.clicked.connect(self._choose_config)
         self.subscription = QLineEdit()
+        self.subscription.setPlaceholderText("00000000-0000-0000-0000-000000000000")
+        self.subscription_message = message_label()
+        self.subscription_message.setStyleSheet(ERROR_STYLE)
         self.resource_group = QLineEdit()
         self.workspace_name = QLineEdit()
         azure_form.addRow(self.config_radio)
         azure_form.addRow("File:", _browse_row(self.config_path, config_browse))
         azure_form.addRow(self.names_radio)
         azure_form.addRow("Subscription ID:", self.subscription)
+        azure_form.addRow("", self.subscription_message)
         azure_form.addRow("Resource group:", self.resource_group)
         azure_form.addRow("Workspace name:", self.workspace_name)
+        self.sign_in = QComboBox()
+        for mode in AUTH_MODES:
+            self.sign_in.addItem(AUTH_LABELS[mode], mode)
+        default = default_auth_mode()
+        if default in AUTH_MODES:
+            self.sign_in.setCurrentIndex(AUTH_MODES.index(default))
+        self.sign_in.setToolTip(f"Preselected from {AUTH_ENV} or the service-principal variables when set")
+        self.remember_sign_in = QCheckBox("Remember sign-in (kept in the system's protected store, never by the app)")
+        azure_form.addRow("Sign-in:", self.sign_in)
+        azure_form.addRow("", self.remember_sign_in)
         self.azure_note = QLabel()
         self.azure_note.setWordWrap(True)
 
@@ -118,6 +144,7 @@ class WorkspacePage(QWizardPage):
         for edit in (self.config_path, self.subscription, self.resource_group, self.workspace_name):
             edit.textChanged.connect(self._inputs_changed)
         self.folder.currentTextChanged.connect(self._inputs_changed)
+        self.sign_in.currentIndexChanged.connect(self._update_enabled)
         self._set_azure_availability(azure_available())
 
     def _set_azure_availability(self, available: bool) -> None:
@@ -154,12 +181,16 @@ class WorkspacePage(QWizardPage):
         self.config_path.setEnabled(by_config)
         for edit in (self.subscription, self.resource_group, self.workspace_name):
             edit.setEnabled(not by_config)
+        self.remember_sign_in.setEnabled(self.sign_in.currentData() in REMEMBERED_MODES)
         self._inputs_changed()
 
     @Slot()
     def _inputs_changed(self) -> None:
         if self._connected_location is not None and self._connected_location != self.location():
             self.status.clear()
+        problem = subscription_problem(self.subscription.text().strip()) if self.subscription.isEnabled() else None
+        self.subscription_message.setText(problem or "")
+        self.subscription_message.setVisible(bool(problem))
         self.completeChanged.emit()
 
     def location(self) -> str:
@@ -170,11 +201,15 @@ class WorkspacePage(QWizardPage):
         return AZURE_PREFIX
 
     def options(self) -> dict:
-        if self.azure_radio.isChecked() and self.names_radio.isChecked():
+        if not self.azure_radio.isChecked():
+            return {}
+        mode = self.sign_in.currentData()
+        sign_in = {"auth": mode, "persist_token_cache": self.remember_sign_in.isChecked() and mode in REMEMBERED_MODES}
+        if self.names_radio.isChecked():
             return {"subscription_id": self.subscription.text().strip(),
                     "resource_group": self.resource_group.text().strip(),
-                    "workspace_name": self.workspace_name.text().strip()}
-        return {}
+                    "workspace_name": self.workspace_name.text().strip(), **sign_in}
+        return sign_in
 
     def input_problem(self) -> str | None:
         """What is missing before connecting can be tried."""
@@ -187,8 +222,11 @@ class WorkspacePage(QWizardPage):
             if not Path(path).is_file():
                 return f"config.json not found: {path}"
             return None
-        missing = [n for n, v in self.options().items() if not v]
-        return f"Fill in: {', '.join(missing).replace('_', ' ')}." if missing else None
+        names = {k: v for k, v in self.options().items() if k in ("subscription_id", "resource_group", "workspace_name")}
+        missing = [n for n, v in names.items() if not v]
+        if missing:
+            return f"Fill in: {', '.join(missing).replace('_', ' ')}."
+        return subscription_problem(names["subscription_id"])
 
     @Slot()
     def start_connect(self) -> None:
