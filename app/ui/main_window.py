@@ -59,8 +59,11 @@ class MainWindow(QMainWindow):
 
         self.central_tabs = QTabWidget()
         self.central_tabs.setDocumentMode(True)
-        self.start_page = StartPage(self)
+        self.start_page = StartPage()
         self.start_page.spec_chosen.connect(self.open_spec)
+        self.start_page.new_requested.connect(self.new_pipeline)
+        self.start_page.open_requested.connect(self.open_spec_dialog)
+        self.start_page.switch_requested.connect(self.switch_workspace)
         self.central_tabs.addTab(self.start_page, "Start")
         self.setCentralWidget(self.central_tabs)
         self.menus, self.actions = build_menus(self)
@@ -196,8 +199,13 @@ class MainWindow(QMainWindow):
         return self._workspace_dialog("computes", ComputesDialog)
 
     # pipeline specs ----------------------------------------------------------------------------
-    def new_pipeline(self, spec=None):
-        """Open the setup wizard (on `spec` to edit it); accepting it submits."""
+    @Slot()
+    def new_pipeline(self):
+        """Open the setup wizard on a fresh pipeline; accepting it submits."""
+        return self.edit_pipeline(None)
+
+    def edit_pipeline(self, spec):
+        """Open the setup wizard on a copy of `spec` (Open spec, Clone run); None starts fresh."""
         from app.ui.wizard.wizard import SetupWizard
 
         if self.wizard is not None:
@@ -239,7 +247,7 @@ class MainWindow(QMainWindow):
         self.spec, self.spec_path = spec, path
         self.settings.add_recent("specs", path)
         self._refresh_recent()
-        return self.new_pipeline(spec)
+        return self.edit_pipeline(spec)
 
     @Slot()
     def save_spec(self) -> None:

@@ -8,8 +8,14 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QListWidget, QPushButton, QVB
 class StartPage(QWidget):
     spec_chosen = Signal(str)
     """A recent spec was double-clicked; its path."""
+    new_requested = Signal()
+    """New pipeline… was pressed."""
+    open_requested = Signal()
+    """Open spec… was pressed."""
+    switch_requested = Signal()
+    """Switch workspace… was pressed."""
 
-    def __init__(self, window, parent=None):
+    def __init__(self, parent=None):
         super().__init__(parent)
         title = QLabel("<h2>AutoML Desk</h2>"
                        "<p>Build a pipeline — data preparation → AutoML → model registration — "
@@ -17,13 +23,14 @@ class StartPage(QWidget):
         title.setWordWrap(True)
         self.new_button = QPushButton("New pipeline…")
         self.new_button.setDefault(True)
-        self.new_button.clicked.connect(window.new_pipeline)
-        open_button = QPushButton("Open spec…")
-        open_button.clicked.connect(window.open_spec_dialog)
-        switch_button = QPushButton("Switch workspace…")
-        switch_button.clicked.connect(window.switch_workspace)
+        # clicked(bool) would hand its `checked` flag to a slot with an optional argument: re-emit bare signals
+        self.new_button.clicked.connect(lambda _checked=False: self.new_requested.emit())
+        self.open_button = QPushButton("Open spec…")
+        self.open_button.clicked.connect(lambda _checked=False: self.open_requested.emit())
+        self.switch_button = QPushButton("Switch workspace…")
+        self.switch_button.clicked.connect(lambda _checked=False: self.switch_requested.emit())
         buttons = QHBoxLayout()
-        for b in (self.new_button, open_button, switch_button):
+        for b in (self.new_button, self.open_button, self.switch_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         self.recent = QListWidget()

@@ -34,10 +34,10 @@ def test_click_through_builds_spec(qtbot, make_wizard, fake_backend, titanic_csv
     assert spec.experiment == "titanic_automl"
 
 
-def test_wizard_remembers_last_choices(qtbot, make_wizard, fake_backend, titanic_csv, tmp_path):
+def test_wizard_does_not_carry_a_finished_spec_into_the_next(qtbot, make_wizard):
     from .test_wizard_validation import titanic_spec
 
     first = make_wizard(spec=titanic_spec(iterations=7))
     first.accept()
     second = make_wizard()
-    assert (second.spec.dataset, second.spec.automl.iterations) == ("titanic_ds", 7)
+    assert (second.spec.dataset, second.spec.experiment, second.spec.automl.iterations) == ("", "", 20)

@@ -142,7 +142,7 @@ class MonitorController(QObject):
             self.window.statusBar().showMessage("Select one run in the Runs dock to clone it", 5000)
             return
         reporter = getattr(self.window, "reporter", None)
-        self.runner.start(clone_spec, self.backend, ids[0], on_result=self.window.new_pipeline,
+        self.runner.start(clone_spec, self.backend, ids[0], on_result=self.window.edit_pipeline,
                           on_failed=(reporter.report if reporter is not None else None))
 
     @Slot(list)

@@ -11,6 +11,7 @@ from app.core.spec import Problem
 from app.ui.data_preview import check_dataset_label
 from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
+from app.ui.wizard.names import follow_dataset
 from app.ui.wizard.preview_widget import PreviewWidget
 from app.ui.wizard.register_dataset_dialog import RegisterDatasetDialog
 
@@ -124,7 +125,9 @@ class DatasetPage(SpecPage):
         if chosen is None:
             return
         name, version = chosen
+        previous = self.spec.dataset_name
         self.spec.dataset = name if version == self._latest.get(name) else f"{name}:{version}"
+        follow_dataset(self.spec, previous)
         self.label.clear()
         self._set_label_state("none")
         self.preview.load_dataset(self.backend, name, version)
@@ -202,6 +205,8 @@ class DatasetPage(SpecPage):
         return dialog
 
     def _registered(self, dataset) -> None:
+        previous = self.spec.dataset_name
         self.spec.dataset = dataset.name
+        follow_dataset(self.spec, previous)
         self.spec.automl.label_column_name = ""
         self.reload()

@@ -6,13 +6,8 @@ from PySide6.QtWidgets import QCheckBox, QFormLayout, QLabel, QLineEdit
 
 from app.core.spec import PARAM_REF, RegisterSpec
 from app.ui.wizard.base import SpecPage
-
-PARAMETER = "model_name"
-
-
-def default_model_name(spec) -> str:
-    base = spec.dataset_name.removesuffix("_ds") or "automl"
-    return f"{base}_model"
+from app.ui.wizard.names import MODEL_PARAMETER as PARAMETER
+from app.ui.wizard.names import model_name_for
 
 
 class RegistrationPage(SpecPage):
@@ -45,7 +40,7 @@ class RegistrationPage(SpecPage):
         name = spec.parameters.get(PARAMETER)
         if spec.register is not None and not PARAM_REF.match(str(spec.register.model_name)):
             name = spec.register.model_name
-        self.model_name.setText(str(name or default_model_name(spec)))
+        self.model_name.setText(str(name or model_name_for(spec.dataset_name)))
         self._loading = False
         self._sync()
 

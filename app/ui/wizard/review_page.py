@@ -13,6 +13,7 @@ from app.core.spec import copy_spec, save_spec
 from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
 from app.ui.wizard.dry_run_panel import DryRunPanel, local_copy
+from app.ui.wizard.names import experiment_for
 from app.ui.wizard.register_page import PARAMETER
 
 EXPORT_MODULE = "app.backends.azure.export"
@@ -81,7 +82,7 @@ class ReviewPage(SpecPage):
     def initializePage(self) -> None:
         spec = self.spec
         if not spec.experiment and spec.dataset_name:
-            spec.experiment = f"{spec.dataset_name.removesuffix('_ds')}_automl"
+            spec.experiment = experiment_for(spec.dataset_name)
         self.experiment.setText(spec.experiment)
         self.run_model_name.setText(str(spec.parameters.get(PARAMETER, "")))
         self.run_model_name.setEnabled(spec.register is not None)

@@ -6,12 +6,10 @@ reads `spec` and `submit_parameters()`.
 """
 from __future__ import annotations
 
-import logging
-
 from PySide6.QtCore import Signal
 from PySide6.QtWidgets import QWizard
 
-from app.core.spec import PipelineSpec, RegisterSpec, copy_spec, parse_spec
+from app.core.spec import PipelineSpec, RegisterSpec, copy_spec
 from app.ui.settings import UiSettings
 from app.ui.wizard.automl_page import AutoMLPage
 from app.ui.wizard.connect import WorkspaceConnecting
@@ -23,21 +21,17 @@ from app.ui.wizard.review_page import ReviewPage
 from app.ui.wizard.workspace_page import WorkspacePage
 from app.ui.workers import JobRunner
 
-log = logging.getLogger(__name__)
-LAST_SPEC_KEY = "wizard/last_spec"
 PAGE_WORKSPACE, PAGE_DATASET, PAGE_COMPUTE, PAGE_DATAPREP, PAGE_AUTOML, PAGE_REGISTER, PAGE_REVIEW = range(7)
 
 
-def starting_spec(spec: PipelineSpec | None, settings: UiSettings) -> PipelineSpec:
-    """The spec to edit: the one given, else the last one the wizard finished, else a fresh one."""
+def starting_spec(spec: PipelineSpec | None) -> PipelineSpec:
+    """The spec to edit: a copy of the one given (Open, Clone), else a fresh one.
+
+    A new pipeline never starts from the previous one: its names, task and model choices
+    belong to another dataset (a wine classifier must not become a diabetes model version).
+    """
     if spec is not None:
         return copy_spec(spec)
-    text = settings.value(LAST_SPEC_KEY, "")
-    if text:
-        try:
-            return parse_spec(str(text))
-        except Exception:  # noqa: BLE001 - a stale remembered spec must never stop the wizard
-            log.warning("ignoring the remembered wizard spec", exc_info=True)
     fresh = PipelineSpec(register=RegisterSpec(), parameters={"model_name": ""})
     fresh.automl.iterations = 20
     fresh.automl.experiment_timeout_minutes = 15
@@ -53,7 +47,7 @@ class SetupWizard(WorkspaceConnecting, QWizard):
     def __init__(self, open_backend, runner: JobRunner | None = None, backend=None, location: str | None = None,
                  spec: PipelineSpec | None = None, settings: UiSettings | None = None, parent=None):
         super().__init__(parent)
-        self.setWindowTitle("New AutoML pipeline")
+        self.setWindowTitle("New AutoML pipeline" if spec is None else "Edit AutoML pipeline")
         self.setWizardStyle(QWizard.WizardStyle.ClassicStyle)
         self.setOption(QWizard.WizardOption.NoBackButtonOnStartPage, True)
         self.setButtonText(QWizard.WizardButton.FinishButton, "Submit")
@@ -63,7 +57,7 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         self._owns_runner = runner is None
         self.settings = settings or UiSettings()
         self.backend, self.location = backend, location
-        self.spec = starting_spec(spec, self.settings)
+        self.spec = starting_spec(spec)
         self.sample = None
         self.column_profile = []
         self.columns: list[str] = []
@@ -86,13 +80,6 @@ class SetupWizard(WorkspaceConnecting, QWizard):
     def spec_saved(self, path: str) -> None:
         self.settings.add_recent("specs", path)
         self.spec_file_saved.emit(path)
-
-    def remember(self) -> None:
-        self.settings.set_value(LAST_SPEC_KEY, self.spec.to_yaml())
-
-    def accept(self) -> None:
-        self.remember()
-        super().accept()
 
     def done(self, result: int) -> None:
         if self._owns_runner:

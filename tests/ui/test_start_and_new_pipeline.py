@@ -1,0 +1,126 @@
+"""Start page buttons and New pipeline, clicked as a user does: every New starts fresh."""
+from __future__ import annotations
+
+import sys
+
+import pytest
+from PySide6.QtWidgets import QWizard
+
+from app.ui import main_window as mw
+from app.ui.wizard import wizard as w
+
+from .clicks import click, click_next, pick_dataset_and_label, type_into
+
+
+def wine_csv(folder) -> str:
+    path = folder / "wine.csv"
+    rows = ["alcohol,acidity,colour,quality"]
+    rows += [f"{11 + i % 7 * 0.3:.2f},{0.2 + i % 5 * 0.07:.3f},{'red' if i % 3 else 'white'},{5 + i % 4}"
+             for i in range(60)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def window(qtbot, ui_settings, fake_backend, titanic_csv, tmp_path):
+    fake_backend.register_dataset("titanic_ds", [titanic_csv])
+    fake_backend.register_dataset("wine_ds", [wine_csv(tmp_path)])
+    win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
+    win.show()
+    with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+        win.connect_workspace(str(tmp_path / "ws"))
+    reports = []
+    win.reporter.reported.connect(lambda message, details: reports.append(message))
+    win.reports = reports
+    yield win
+    win.run_control.set_backend(None)  # closing must not stop on the "runs still active" question
+    win.close()
+    win.deleteLater()
+
+
+def open_wizard_from_start_page(qtbot, window):
+    click(qtbot, window.start_page.new_button)
+    qtbot.waitUntil(lambda: window.wizard is not None and window.wizard.isVisible(), timeout=10_000)
+    return window.wizard
+
+
+def test_start_page_new_pipeline_button_opens_the_wizard(qtbot, window, monkeypatch):
+    hooked = []
+    monkeypatch.setattr(sys, "excepthook", lambda *exc: hooked.append(exc))
+    wizard = open_wizard_from_start_page(qtbot, window)
+    assert wizard.windowTitle() == "New AutoML pipeline"
+    assert wizard.currentId() == w.PAGE_WORKSPACE and wizard.currentPage().is_connected()
+    assert window.reports == [] and hooked == []
+
+
+def walk_to_review(qtbot, wizard, dataset: str, label: str):
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    pick_dataset_and_label(qtbot, wizard, dataset, label)
+    for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML, w.PAGE_REGISTER, w.PAGE_REVIEW):
+        click_next(qtbot, wizard, page_id)
+    return wizard.page(w.PAGE_REVIEW)
+
+
+def test_second_new_pipeline_starts_fresh_with_names_from_its_dataset(qtbot, window, fake_backend):
+    first = open_wizard_from_start_page(qtbot, window)
+    click_next(qtbot, first, w.PAGE_DATASET)
+    pick_dataset_and_label(qtbot, first, "titanic_ds", "Survived")
+    for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML):
+        click_next(qtbot, first, page_id)
+    automl = first.page(w.PAGE_AUTOML)
+    type_into(qtbot, automl.numbers["n_cross_validations"], "3")
+    type_into(qtbot, automl.numbers["iterations"], "6")
+    click_next(qtbot, first, w.PAGE_REGISTER)
+    click_next(qtbot, first, w.PAGE_REVIEW)
+    assert first.page(w.PAGE_REVIEW).experiment.text() == "titanic_automl"
+    assert first.page(w.PAGE_REVIEW).run_model_name.text() == "titanic_model"
+    with qtbot.waitSignal(window.run_submitted, timeout=20_000):
+        click(qtbot, first.button(QWizard.WizardButton.FinishButton))
+    qtbot.waitUntil(lambda: window.wizard is None, timeout=10_000)
+
+    second = open_wizard_from_start_page(qtbot, window)
+    review = walk_to_review(qtbot, second, "wine_ds", "quality")
+    assert review.experiment.text() == "wine_automl"
+    assert review.run_model_name.text() == "wine_model"
+    spec = second.spec
+    assert spec.parameters["model_name"] == "wine_model"
+    assert spec.automl.n_cross_validations is None and spec.automl.iterations == 20
+    assert spec.automl.allowed_models is None and spec.automl.label_column_name == "quality"
+    assert window.reports == []
+
+
+def test_names_follow_a_changed_dataset_but_typed_names_stay(qtbot, window):
+    wizard = open_wizard_from_start_page(qtbot, window)
+    review = walk_to_review(qtbot, wizard, "titanic_ds", "Survived")
+    assert review.experiment.text() == "titanic_automl"
+    for page_id in (w.PAGE_REGISTER, w.PAGE_AUTOML, w.PAGE_DATAPREP, w.PAGE_COMPUTE, w.PAGE_DATASET):
+        click(qtbot, wizard.button(QWizard.WizardButton.BackButton))
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=10_000)
+    pick_dataset_and_label(qtbot, wizard, "wine_ds", "quality")
+    for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML, w.PAGE_REGISTER):
+        click_next(qtbot, wizard, page_id)
+    register = wizard.page(w.PAGE_REGISTER)
+    assert register.model_name.text() == "wine_model"
+    type_into(qtbot, register.model_name, "CellarScore")
+    click_next(qtbot, wizard, w.PAGE_REVIEW)
+    assert review.experiment.text() == "wine_automl"
+    assert review.run_model_name.text() == "CellarScore"
+
+
+def test_open_spec_starts_from_the_spec(qtbot, window, tmp_path):
+    from app.core.spec import save_spec
+
+    from .test_wizard_validation import titanic_spec
+
+    spec = titanic_spec(iterations=7)
+    spec.experiment = "kept_experiment"
+    path = tmp_path / "kept.yaml"
+    save_spec(spec, path)
+    window.settings.add_recent("specs", str(path))
+    window._refresh_recent()
+    recent = window.recent_menu.actions()[0]
+    recent.trigger()
+    qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
+    assert window.wizard.windowTitle() == "Edit AutoML pipeline"
+    assert (window.wizard.spec.experiment, window.wizard.spec.automl.iterations) == ("kept_experiment", 7)
+    assert window.reports == []
