@@ -59,26 +59,11 @@ def test_azure_unavailable_is_disabled_with_a_note(qtbot, make_wizard):
     assert "not available" in page.azure_note.text()
 
 
-def test_azure_compute_page_creates_a_cluster(qtbot, make_wizard, titanic_csv, tmp_path):
+def test_azure_compute_page_creates_a_cluster(qtbot, make_wizard, titanic_csv):
     azure = FakeBackend(kind="azure", name="ml-ws", location="azure:cfg.json")
-    azure.register_dataset("titanic_ds", [titanic_csv])
-    from .test_wizard_validation import titanic_spec
-
-    spec = titanic_spec()
-    spec.compute = "cpu-cluster"
-    wizard = make_wizard(spec=spec, backend=azure, location="azure:cfg.json")
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=10_000)
-    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
-    wizard.next()
-    page = wizard.currentPage()
-    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv, azure)
     assert page.create_button.isVisibleTo(page)
-    page.open_create_dialog()
-    dialog = page.findChild(QDialog)
-    dialog.name.setText("gpu-2")
-    dialog.max_nodes.setValue(2)
-    dialog._accept()
+    fill_create_dialog(qtbot, page, "gpu-2", max_nodes=2)
     qtbot.waitUntil(lambda: page.targets.count() == 2 and wizard.spec.compute == "gpu-2", timeout=10_000)
     assert azure.computes[-1].max_nodes == 2
 
@@ -136,3 +121,84 @@ def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connec
     assert (opened[0]["auth"], opened[0]["persist_token_cache"]) == ("device_code", True)
     page.sign_in.setCurrentIndex(page.sign_in.findData("cli"))
     assert not page.remember_sign_in.isEnabled()
+
+
+class ProvisioningBackend(FakeBackend):
+    """An Azure fake whose cluster creation is the real waiting loop over SDK-shaped objects."""
+
+    def __init__(self, states):
+        super().__init__(kind="azure", name="ml-ws", location="azure:cfg.json")
+        self.states = states
+
+    def create_compute(self, target, sink=None):
+        from types import SimpleNamespace
+        from unittest import mock
+
+        from app.backends.azure import computes
+
+        cluster = SimpleNamespace(name=target.name, type="AmlCompute", vm_size=target.vm_size, provisioning_state="",
+                                  scale_settings=SimpleNamespace(minimum_node_count=0, maximum_node_count=target.max_nodes),
+                                  vm_priority="Dedicated", provisioning_errors=None)
+        cluster.refresh_state = lambda: setattr(cluster, "provisioning_state", next(self.states))
+        workspace = SimpleNamespace(compute_targets={c.name: c for c in self.computes})
+        with mock.patch("azureml.core.compute.ComputeTarget.create", return_value=cluster):
+            made = computes.create_compute(workspace, target, sink, poll_seconds=0.05)
+        self.computes.append(made)
+        return made
+
+
+def walk_to_compute(qtbot, make_wizard, titanic_csv, backend):
+    from .test_wizard_validation import titanic_spec
+
+    backend.register_dataset("titanic_ds", [titanic_csv])
+    spec = titanic_spec()
+    spec.compute = "cpu-cluster"
+    wizard = make_wizard(spec=spec, backend=backend, location="azure:cfg.json")
+    wizard.show()
+    wizard.next()
+    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=10_000)
+    qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
+    wizard.next()
+    page = wizard.currentPage()
+    qtbot.waitUntil(page.isComplete, timeout=10_000)
+    return wizard, page
+
+
+def fill_create_dialog(qtbot, page, name, max_nodes=None):
+    from PySide6.QtCore import Qt
+    from PySide6.QtWidgets import QDialogButtonBox
+
+    qtbot.mouseClick(page.create_button, Qt.MouseButton.LeftButton)
+    dialog = page.findChild(QDialog)
+    dialog.name.clear()
+    qtbot.keyClicks(dialog.name, name)
+    if max_nodes is not None:
+        dialog.max_nodes.setValue(max_nodes)
+    ok = dialog.findChild(QDialogButtonBox).button(QDialogButtonBox.StandardButton.Ok)
+    qtbot.mouseClick(ok, Qt.MouseButton.LeftButton)
+
+
+def test_provisioning_states_show_as_progress_and_stop_waiting_keeps_the_page_usable(qtbot, make_wizard,
+                                                                                        titanic_csv):
+    import itertools
+
+    from PySide6.QtCore import Qt
+
+    wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv, ProvisioningBackend(itertools.repeat("Creating")))
+    fill_create_dialog(qtbot, page, "gpu-2")
+    qtbot.waitUntil(lambda: page.status.text().startswith("gpu-2: Creating ("), timeout=10_000)
+    assert page.provisioning.isVisible() and page.stop_button.isVisible()
+    assert not page.isComplete() and not page.create_button.isEnabled()
+    wizard.grab().save("/tmp/compute_provisioning.png")
+    qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: page.status.text().startswith("Stopped waiting; Azure keeps provisioning gpu-2"),
+                    timeout=10_000)
+    assert not page.provisioning.isVisible() and page.create_button.isEnabled()
+
+
+def test_a_cluster_that_succeeds_is_listed_and_chosen(qtbot, make_wizard, titanic_csv):
+    wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv,
+                                   ProvisioningBackend(iter(["Creating", "Resizing", "Succeeded"])))
+    fill_create_dialog(qtbot, page, "gpu-2")
+    qtbot.waitUntil(lambda: page.targets.count() == 2 and page.isComplete(), timeout=10_000)
+    assert wizard.spec.compute == "gpu-2" and page.status.text() == "✓ Cluster gpu-2 is ready."

@@ -3,7 +3,8 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Slot
 from PySide6.QtWidgets import (QComboBox, QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QListWidgetItem, QPushButton, QSpinBox, QVBoxLayout)
+                               QLineEdit, QListWidget, QListWidgetItem, QProgressBar, QPushButton, QSpinBox,
+                               QVBoxLayout)
 
 from app.core.runs import ComputeTarget
 from app.ui.jobs import call
@@ -78,8 +79,21 @@ class ComputePage(SpecPage):
         self.create_button.clicked.connect(self.open_create_dialog)
         self.status = QLabel()
         self.status.setWordWrap(True)
+        # provisioning: the states Azure reports, the time waited against the timeout, and a way out
+        self.provisioning = QProgressBar()
+        self.provisioning.setRange(0, 100)
+        self.provisioning.setVisible(False)
+        self.provisioning.setMaximumHeight(14)
+        self.provisioning.setFormat("%p% of the provisioning timeout")
+        self.stop_button = QPushButton("Stop waiting")
+        self.stop_button.setToolTip("Stops waiting only: Azure keeps provisioning the cluster")
+        self.stop_button.setVisible(False)
+        self.stop_button.clicked.connect(self.stop_waiting)
+        self._creating = None
+        self._note = ""
         row = QHBoxLayout()
         row.addWidget(self.create_button)
+        row.addWidget(self.stop_button)
         row.addWidget(self.status, 1)
         self.targets.setMaximumHeight(180)
         self.note = QLabel()
@@ -87,6 +101,7 @@ class ComputePage(SpecPage):
         layout = QVBoxLayout(self)
         layout.addWidget(self.targets)
         layout.addLayout(row)
+        layout.addWidget(self.provisioning)
         layout.addWidget(self.messages.add("compute"))
         layout.addWidget(self.note)
         layout.addStretch(1)
@@ -111,7 +126,8 @@ class ComputePage(SpecPage):
 
     def _fill(self, computes) -> None:
         self._loaded = True
-        self.status.setText("" if computes else "No compute target yet: create a cluster.")
+        self.status.setText(self._note or ("" if computes else "No compute target yet: create a cluster."))
+        self._note = ""
         self.targets.blockSignals(True)
         self.targets.clear()
         for c in computes:
@@ -133,7 +149,8 @@ class ComputePage(SpecPage):
         self.revalidate()
 
     def isComplete(self) -> bool:
-        return self._loaded and bool(self.targets.selectedItems()) and super().isComplete()
+        return (self._creating is None and self._loaded and bool(self.targets.selectedItems())
+                and super().isComplete())
 
     @Slot()
     def open_create_dialog(self) -> None:
@@ -145,5 +162,42 @@ class ComputePage(SpecPage):
     def _create(self, target: ComputeTarget) -> None:
         self.status.setText(f"Creating cluster {target.name} (this can take a few minutes)…")
         self.spec.compute = target.name
-        self.wizard().runner.start(self.backend.create_compute, target, on_result=lambda _c: self.reload(),
-                                   on_failed=lambda m, d: self.status.setText(f"✗ {m}"))
+        self._set_creating(True)
+        self._creating = self.wizard().runner.start(
+            self.backend.create_compute, target, on_result=self._created, on_progress=self._provisioning,
+            on_failed=lambda m, d: self._creation_ended(f"✗ {m}"),
+            on_cancelled=lambda: self._creation_ended(f"Stopped waiting; Azure keeps provisioning {target.name}: "
+                                                      "reload later to pick it."))
+        self.completeChanged.emit()
+
+    def _set_creating(self, creating: bool) -> None:
+        self.create_button.setEnabled(not creating)
+        self.stop_button.setVisible(creating)
+        self.stop_button.setEnabled(creating)
+        self.provisioning.setVisible(creating)
+        self.provisioning.setValue(0)
+
+    @Slot(object, str)
+    def _provisioning(self, fraction, message: str) -> None:
+        if fraction is not None:
+            self.provisioning.setValue(int(fraction * 100))
+        if message:
+            self.status.setText(message)
+
+    @Slot()
+    def stop_waiting(self) -> None:
+        if self._creating is not None:
+            self.stop_button.setEnabled(False)
+            self.status.setText("Stopping the wait (Azure keeps provisioning)…")
+            self._creating.cancel()
+
+    def _created(self, target) -> None:
+        self._creation_ended(f"✓ Cluster {target.name} is ready.")
+        self._note = self.status.text()
+        self.reload()
+
+    def _creation_ended(self, message: str) -> None:
+        self._creating = None
+        self._set_creating(False)
+        self.status.setText(message)
+        self.completeChanged.emit()
