@@ -75,3 +75,24 @@ def test_the_button_is_not_offered_for_a_local_target(qtbot, make_wizard, fake_b
         wizard.next()
         qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
     assert not wizard.currentPage().dry_run.isVisibleTo(wizard.currentPage())
+
+
+def test_export_from_a_local_wizard_uses_the_clis_rule(qtbot, make_wizard, fake_backend, titanic_csv, tmp_path,
+                                                       monkeypatch):
+    """The same spec exports alike from the app and the CLI: 'local' becomes cpu-cluster, said so."""
+    fake_backend.register_dataset("titanic_ds", [titanic_csv])
+    wizard = make_wizard(spec=copy_spec(load_spec(example_spec())), backend=fake_backend, location="memory")
+    wizard.show()
+    for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
+        wizard.next()
+        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    page = wizard.currentPage()
+    target = tmp_path / "pipeline.py"
+    monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getSaveFileName",
+                        lambda *args, **kwargs: (str(target), "Python (*.py)"))
+    qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(target.is_file, timeout=20_000)
+    text = target.read_text()
+    assert "COMPUTE_NAMES = ['cpu-cluster']" in text and "computes['local']" not in text
+    assert "'local' exported as 'cpu-cluster'" in page.status.text()
+    compile(text, str(target), "exec")

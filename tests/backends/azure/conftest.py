@@ -58,3 +58,11 @@ def offline():
     from . import azure_offline
 
     return azure_offline
+
+
+@pytest.fixture(scope="module")
+def step_scripts():
+    """The bundled step scripts folder (the graph's source directory)."""
+    from app.locator import step_scripts_dir
+
+    return step_scripts_dir()

@@ -5,6 +5,8 @@ A test mutates them between polls to play a run forward: statuses as the SDK spe
 """
 from __future__ import annotations
 
+import json
+from pathlib import Path
 from types import SimpleNamespace
 
 
@@ -58,3 +60,40 @@ def iteration(step_id, n, algorithm, preprocessor, auc, status="Completed"):
                    properties={"iteration": str(n), "run_algorithm": algorithm, "run_preprocessor": preprocessor},
                    metrics={"AUC_weighted": auc, "accuracy": auc - 0.05, "confusion_matrix": "aml://artifactId/x"},
                    started="2026-05-01T10:01:00Z", ended="2026-05-01T10:01:30Z" if status == "Completed" else None)
+
+
+STEP_ID = "1acd04ba-16df-41b4-8616-2d3b2d8a109a"
+# Azure's metrics output: keys are child run ids, values one-element lists (scalar metrics only)
+AZURE_METRICS = {
+    f"{STEP_ID}_39": {"AUC_weighted": [0.9432681852450787], "accuracy": [0.9101669195751139],
+                      "log_loss": [0.1818181818496797]},
+    f"{STEP_ID}_4": {"AUC_weighted": [0.9464561255318638], "accuracy": [0.9141122913505311],
+                     "log_loss": [0.19873167918750304]},
+}
+
+
+class FakePortDataReference:
+    """Writes what the SDK's download writes: <local_path>/azureml/<step id>/<name>, no extension."""
+
+    def __init__(self, data_name, content: bytes, downloads: list):
+        self.path_on_datastore = f"azureml/{STEP_ID}/{data_name}"
+        self.content, self.downloads = content, downloads
+
+    def download(self, local_path, overwrite=None, show_progress=None):
+        target = Path(local_path) / self.path_on_datastore
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(self.content)
+        self.downloads.append(self.path_on_datastore)
+        return 1
+
+
+class FakePipelineRun(FakeRun):
+    def __init__(self):
+        super().__init__("pipe-9", status="Finished")
+        self.downloads = []
+
+    def get_pipeline_output(self, name):
+        if name == "metrics_output":
+            return FakePortDataReference("metrics_data", json.dumps(AZURE_METRICS).encode(), self.downloads)
+        assert name == "best_model_output"
+        return FakePortDataReference("model_data", b"\x80\x04pickled-model", self.downloads)

@@ -14,12 +14,11 @@ from app.core.runs import ComputeTarget
 from app.core.spec import load_spec, parse_spec
 from app.locator import example_spec
 from .fake_runs import FakeRun
-from .test_outputs import FakePipelineRun
-from .test_pipeline_graph import step_scripts  # noqa: F401  (module fixture)
+from .fake_runs import FakePipelineRun
 
 
 @pytest.fixture()
-def backend(offline, step_scripts):  # noqa: F811
+def backend(offline, step_scripts):
     return AzureBackend(offline.OfflineWorkspace(), step_scripts=step_scripts)
 
 

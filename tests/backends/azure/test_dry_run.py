@@ -123,3 +123,21 @@ def test_the_summary_is_saved_and_lists_what_is_not_imitated(tricky):
     assert [s["status"] for s in summary["steps"]] == ["Completed"] * 3
     assert any("featurization" in line for line in summary["cannot_imitate"])
     assert any("environment image" in line for line in summary["cannot_imitate"])
+
+
+def test_forecasting_settings_are_read_back_from_the_forecasting_parameters(offline):
+    """The SDK turns the spec's forecasting block into ForecastingParameters and the task into
+    time-series regression; the dry run hands the local engine the forecasting task again."""
+    from app.backends.azure.dryrun.automl_settings import engine_settings
+    from app.backends.azure.pipeline import build_pipeline
+    from .specs import forecasting_on_azure
+
+    spec = forecasting_on_azure()
+    ws = offline.OfflineWorkspace()
+    with offline.offline_pipeline_patches():
+        built = build_pipeline(spec, ws, offline.registered_dataset(ws), offline.blob_datastore(ws),
+                               ws.compute_targets)
+    settings = engine_settings(built.steps["automl"]._automl_config)
+    assert settings["task"] == "forecasting" and settings["label_column_name"] == "sales"
+    assert settings["forecasting"] == spec.automl.forecasting
+    assert settings["allowed_models"] == spec.automl.allowed_models

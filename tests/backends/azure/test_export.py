@@ -9,8 +9,7 @@ from app.backends.azure.export import export_script
 from app.backends.azure.sdk import sdk_log_outside_working_folder
 from app.core.spec import copy_spec
 from .graph_checks import summary
-from .test_pipeline_graph import (build, forecasting_on_azure, step_scripts,  # noqa: F401  (module fixture)
-                                  titanic_on_azure)
+from .specs import build, forecasting_on_azure, titanic_on_azure
 
 
 def titanic_literal_name_no_prep():
@@ -24,7 +23,7 @@ def titanic_literal_name_no_prep():
 SPECS = {"titanic": titanic_on_azure, "no_prep_literal_name": titanic_literal_name_no_prep, "forecasting": forecasting_on_azure}
 
 
-def run_exported(offline, text, step_scripts, log_dir):  # noqa: F811
+def run_exported(offline, text, step_scripts, log_dir):
     """Execute the script as a module (not __main__) and build its graph on the offline workspace."""
     namespace = {"__name__": "exported_pipeline"}
     exec(compile(text, "pipeline.py", "exec"), namespace)
@@ -36,7 +35,7 @@ def run_exported(offline, text, step_scripts, log_dir):  # noqa: F811
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_exported_script_builds_the_same_graph(offline, step_scripts, name, tmp_path):  # noqa: F811
+def test_exported_script_builds_the_same_graph(offline, step_scripts, name, tmp_path):
     spec = SPECS[name]()
     text = export_script(spec)
     ast.parse(text)
@@ -64,7 +63,7 @@ def test_forecasting_becomes_forecasting_parameters():
     assert "time_column_name='month'" in text and "forecast_horizon=12" in text
 
 
-def test_the_readme_command_exports_a_script_that_rebuilds_the_graph(offline, step_scripts, tmp_path,  # noqa: F811
+def test_the_readme_command_exports_a_script_that_rebuilds_the_graph(offline, step_scripts, tmp_path,
                                                                        monkeypatch):
     from app.backends.azure.export import for_azure
     from app.cli import main

@@ -1,49 +1,12 @@
 """Downloading the AutoML outputs into the per-run cache and reading Azure's metrics format."""
 from __future__ import annotations
 
-import json
 from pathlib import Path
 
 from app.backends.azure import outputs
 from app.core.metrics import tidy_frame
 from app.core.progress import Sink
-from .fake_runs import FakeRun
-
-STEP_ID = "1acd04ba-16df-41b4-8616-2d3b2d8a109a"
-# Azure's metrics output: keys are child run ids, values one-element lists (scalar metrics only)
-AZURE_METRICS = {
-    f"{STEP_ID}_39": {"AUC_weighted": [0.9432681852450787], "accuracy": [0.9101669195751139],
-                      "log_loss": [0.1818181818496797]},
-    f"{STEP_ID}_4": {"AUC_weighted": [0.9464561255318638], "accuracy": [0.9141122913505311],
-                     "log_loss": [0.19873167918750304]},
-}
-
-
-class FakePortDataReference:
-    """Writes what the SDK's download writes: <local_path>/azureml/<step id>/<name>, no extension."""
-
-    def __init__(self, data_name, content: bytes, downloads: list):
-        self.path_on_datastore = f"azureml/{STEP_ID}/{data_name}"
-        self.content, self.downloads = content, downloads
-
-    def download(self, local_path, overwrite=None, show_progress=None):
-        target = Path(local_path) / self.path_on_datastore
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_bytes(self.content)
-        self.downloads.append(self.path_on_datastore)
-        return 1
-
-
-class FakePipelineRun(FakeRun):
-    def __init__(self):
-        super().__init__("pipe-9", status="Finished")
-        self.downloads = []
-
-    def get_pipeline_output(self, name):
-        if name == "metrics_output":
-            return FakePortDataReference("metrics_data", json.dumps(AZURE_METRICS).encode(), self.downloads)
-        assert name == "best_model_output"
-        return FakePortDataReference("model_data", b"\x80\x04pickled-model", self.downloads)
+from .fake_runs import STEP_ID, FakePipelineRun, FakeRun
 
 
 def test_download_then_read_with_the_shared_reader(tmp_path):

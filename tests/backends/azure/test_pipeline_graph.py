@@ -6,42 +6,9 @@ import json
 import pytest
 
 from app.core.errors import UserInputError
-from app.core.spec import copy_spec, load_spec
-from app.locator import example_spec
+from app.core.spec import copy_spec
 from .graph_checks import automl_settings, edges, module_node, summary
-
-ALLOWED = ["LightGBM", "XGBoostClassifier", "LogisticRegression"]
-
-
-def titanic_on_azure():
-    spec = load_spec(example_spec())
-    spec.compute = "cpu-cluster"
-    spec.automl.allowed_models = list(ALLOWED)
-    return spec
-
-
-@pytest.fixture(scope="module")
-def step_scripts(tmp_path_factory):
-    """The bundled step scripts folder, or stand-ins while it is incomplete."""
-    from app.locator import step_scripts_dir
-
-    real = step_scripts_dir()
-    if (real / "dataprep.py").is_file() and (real / "register_model.py").is_file():
-        return real
-    folder = tmp_path_factory.mktemp("step_scripts")
-    for name in ("dataprep.py", "register_model.py"):
-        (folder / name).write_text("print('stand-in')\n")
-    return folder
-
-
-def build(offline, spec, step_scripts, computes=("cpu-cluster",)):
-    from app.backends.azure.pipeline import build_pipeline
-
-    ws = offline.OfflineWorkspace(computes=computes)
-    with offline.offline_pipeline_patches():
-        return build_pipeline(spec, ws, offline.registered_dataset(ws), offline.blob_datastore(ws),
-                              ws.compute_targets, step_scripts=step_scripts)
-
+from .specs import ALLOWED, build, forecasting_on_azure, titanic_on_azure
 
 @pytest.fixture(scope="module")
 def built(offline, step_scripts):
@@ -159,20 +126,6 @@ def test_the_dataprep_input_is_the_dataset_as_parquet_files(built):
     consumption = next(i for i in built.steps["data_prep"]._inputs if type(i).__name__ == "DatasetConsumptionConfig")
     assert consumption.name == "titanic_ds" and consumption.mode == "download"
     assert "parquet" in str(consumption.dataset._dataflow).lower()
-
-
-def forecasting_on_azure():
-    spec = copy_spec(titanic_on_azure())
-    spec.data_prep = None
-    spec.automl.task = "forecasting"
-    spec.automl.primary_metric = "normalized_root_mean_squared_error"
-    spec.automl.label_column_name = "sales"
-    spec.automl.allowed_models = ["LightGBM", "SeasonalNaive", "ExponentialSmoothing"]
-    spec.automl.forecasting = {"time_column_name": "month", "forecast_horizon": 12, "freq": "MS",
-                               "time_series_id_column_names": ["store"], "target_lags": [1, 12],
-                               "target_rolling_window_size": 3, "country_or_region_for_holidays": "US",
-                               "cv_step_size": 2}
-    return spec
 
 
 def test_forecasting_parameters_reach_the_automl_node(offline, step_scripts):
