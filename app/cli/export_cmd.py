@@ -82,4 +82,6 @@ def copy_step_scripts(folder: Path) -> None:
 
     folder.mkdir(parents=True, exist_ok=True)
     for name in STEP_SCRIPT_FILES:
-        shutil.copy2(step_scripts_dir() / name, folder / name)
+        source, target = step_scripts_dir() / name, folder / name
+        if not (target.exists() and target.samefile(source)):   # exporting inside a source checkout
+            shutil.copy2(source, target)

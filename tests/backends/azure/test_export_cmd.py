@@ -52,3 +52,16 @@ def test_the_dataset_source_comes_from_the_local_workspace(tmp_path, capsys):
 def test_prints_the_script_without_output(capsys):
     assert main(["export-script", str(example_spec()), "--compute", "cpu-cluster"]) == 0
     assert capsys.readouterr().out.startswith('"""titanic_automl: automated-ML pipeline')
+
+
+def test_exporting_next_to_the_bundled_step_scripts_keeps_them(tmp_path, monkeypatch, capsys):
+    """In a source checkout `-o pipeline.py` puts step_scripts/ onto the bundled folder itself."""
+    bundled = tmp_path / "step_scripts"
+    bundled.mkdir()
+    for name in ("dataprep.py", "register_model.py"):
+        (bundled / name).write_text(f"# {name}\n")
+    monkeypatch.setattr("app.locator.step_scripts_dir", lambda: bundled)
+    monkeypatch.chdir(tmp_path)
+    assert main(["export-script", str(example_spec()), "-o", "pipeline.py"]) == 0
+    assert (bundled / "dataprep.py").read_text() == "# dataprep.py\n"
+    assert "wrote pipeline.py" in capsys.readouterr().out
