@@ -6,6 +6,7 @@ azureml and FLAML are imported by the jobs that need them.
 from __future__ import annotations
 
 import logging
+import os
 import sys
 
 from PySide6.QtCore import QTimer
@@ -28,6 +29,15 @@ def create_application(argv: list[str]) -> QApplication:
     return app
 
 
+def startup_workspace(explicit: str | None, settings: UiSettings) -> str | None:
+    """The workspace to open first: the one asked for, else $AUTOML_DESK_WORKSPACE (an explicit
+    setting wins over habit), else the last one used, else None (the default workspace)."""
+    from app.backends import ENV_WORKSPACE
+
+    recent = settings.recent("workspaces")
+    return explicit or os.environ.get(ENV_WORKSPACE) or (recent[0] if recent else None)
+
+
 def launch(argv: list[str], workspace: str | None = None) -> tuple[QApplication, MainWindow]:
     """Create the app and the shown main window; the last workspace opens on a worker."""
     log_path = setup_logging()
@@ -37,8 +47,8 @@ def launch(argv: list[str], workspace: str | None = None) -> tuple[QApplication,
     install_excepthook(window.reporter)
     app.aboutToQuit.connect(window.runner.shutdown)  # quitting skips closeEvent: still join the workers
     window.show()
-    recent = settings.recent("workspaces")
-    QTimer.singleShot(0, lambda: window.connect_workspace(workspace or (recent[0] if recent else None)))
+    first = startup_workspace(workspace, settings)
+    QTimer.singleShot(0, lambda: window.connect_workspace(first))
     QTimer.singleShot(300, window.prewarm)
     log.info("AutoML Desk %s started; log file %s", __version__, log_path)
     return app, window

@@ -23,6 +23,7 @@ from app.ui.run_control import RunControl
 from app.ui.settings import UiSettings
 from app.ui.start_page import StartPage
 from app.ui.workers import JobRunner
+from app.ui.wording import count
 
 log = logging.getLogger(__name__)
 MONITOR_MODULE = "app.ui.monitor.integration"
@@ -373,7 +374,7 @@ class MainWindow(QMainWindow):
     def ask_about_active_runs(self, run_ids: list[str]) -> str:
         """Cancel the active runs, keep them running (the executor is its own process), or stay."""
         box = QMessageBox(QMessageBox.Icon.Question, "Runs still active",
-                          f"{len(run_ids)} run(s) are still going: {', '.join(run_ids)}.", parent=self)
+                          f"{count(len(run_ids), 'run is', 'runs are')} still going: {', '.join(run_ids)}.", parent=self)
         box.setInformativeText("Keep them running in the background and see them again when you next open this "
                                "workspace, or cancel them now?")
         keep = box.addButton("Keep running", QMessageBox.ButtonRole.AcceptRole)

@@ -6,7 +6,7 @@ hidden or greyed-out button) and waits on a condition afterwards, never sleeping
 from __future__ import annotations
 
 from PySide6.QtCore import QPoint, Qt, QTimer
-from PySide6.QtWidgets import QApplication, QFileDialog, QLineEdit, QWizard
+from PySide6.QtWidgets import QApplication, QCheckBox, QFileDialog, QLineEdit, QRadioButton, QWizard
 
 from app.ui.wizard import wizard as w
 
@@ -16,7 +16,10 @@ TIMEOUT = 20_000
 def click(qtbot, widget) -> None:
     assert widget.isVisible(), f"{widget.text() if hasattr(widget, 'text') else widget} is not visible"
     assert widget.isEnabled(), f"{widget.text() if hasattr(widget, 'text') else widget} is disabled"
-    qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
+    if isinstance(widget, (QCheckBox, QRadioButton)):  # only the box and its text take clicks, not the row
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton, pos=QPoint(8, widget.height() // 2))
+    else:
+        qtbot.mouseClick(widget, Qt.MouseButton.LeftButton)
 
 
 def click_next(qtbot, wizard, page_id: int) -> None:

@@ -26,3 +26,18 @@ def test_window_shows_without_heavy_imports(tmp_path):
     assert "shown True [] &File" in out.stdout
     log_dir = Path(env["XDG_STATE_HOME"]) / "automl-desk" / "log"
     assert any(log_dir.glob("*.log")), "the app log file was not created"
+
+
+def test_workspace_from_the_environment_wins_over_the_remembered_one(qtbot, tmp_path, monkeypatch):
+    from app.ui.application import launch
+    from app.ui.settings import UiSettings
+
+    UiSettings().add_recent("workspaces", str(tmp_path / "remembered"))
+    monkeypatch.setenv("AUTOML_DESK_WORKSPACE", str(tmp_path / "from_env"))
+    monkeypatch.setattr(sys, "excepthook", sys.excepthook)  # launch installs its own hook
+    _app, window = launch([])
+    qtbot.waitUntil(lambda: window.backend is not None, timeout=20_000)
+    assert window.location == str(tmp_path / "from_env")
+    assert "from_env" in window.workspace_label.text()
+    window.close()
+    window.deleteLater()

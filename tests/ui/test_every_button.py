@@ -15,7 +15,7 @@ from PySide6.QtWidgets import QWizard
 from app.ui import main_window as mw
 from app.ui.wizard import wizard as w
 
-from .clicks import click_next, click_view_row, pick_dataset_and_label
+from .clicks import click, click_next, click_view_row, pick_dataset_and_label
 from .press_everything import BlockingDialogCloser, Explorer
 
 pytestmark = [pytest.mark.filterwarnings("ignore:.*AA_UseHighDpiPixmaps:DeprecationWarning"),
@@ -116,7 +116,7 @@ def test_every_button_of_each_wizard_page(qtbot, ui_settings, fake_backend, tita
         if page_id == w.PAGE_DATAPREP:
             prep = wizard.page(page_id)
             for mode in (prep.bundled, prep.custom, prep.off):  # each mode shows its own buttons
-                qtbot.mouseClick(mode, Qt.MouseButton.LeftButton)
+                click(qtbot, mode)
                 explorer.explore(prep)
         if next_id is not None:
             click_next(qtbot, wizard, next_id)

@@ -11,6 +11,7 @@ from app.core import metrics as metrics_io
 from app.ui.monitor.canvas import PlotCanvasWidget
 from app.ui.monitor.overview_tab import compact_table
 from app.ui.monitor.records_model import BAD, GOOD, RecordsTableModel
+from app.ui.wording import count
 
 MAX_DEFAULT_BARS = 4
 
@@ -121,7 +122,7 @@ class CompareView(QWidget):
         chosen = self.chosen_runs()
         missing = [r for r in chosen if r not in self.records]
         if missing:
-            self.message.setText(f"Loading {len(missing)} run(s)…")
+            self.message.setText(f"Loading {count(len(missing), 'run')}…")
             self.runner.start(fetch_compare_runs, self.backend, missing, on_result=self._on_loaded,
                               on_failed=self._on_failed)
         else:
@@ -175,7 +176,7 @@ class CompareView(QWidget):
             plotting.plot_grouped_bars(bars_ax, {}, [])
             self.canvas.redraw()
             return
-        self.message.setText(f"{len(frames)} runs; differences are to {baseline}.")
+        self.message.setText(f"{count(len(frames), 'run')}; differences are to {baseline}.")
         short = dict(zip(frames, run_tables.short_labels(list(frames))))
         frames, baseline = {short[k]: f for k, f in frames.items()}, short[baseline]
         curves = {label: (list(f["iteration"]), metrics_io.best_so_far(run_tables.metric_values(f, metric), metric))

@@ -7,6 +7,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 
 from app.core.runs import IterationRecord
 from app.ui.monitor.leaderboard_model import FIXED, LeaderboardModel, LeaderboardProxy
+from app.ui.wording import count
 
 FIRST_OPTIONAL = len(FIXED) + 2
 SHOWN_FIRST = 3
@@ -29,6 +30,7 @@ class LeaderboardPanel(QWidget):
         self.proxy.setSourceModel(self.model)
         self._hidden_optional: set[str] = set()
         self._shown_optional: set[str] = set()
+        self._details: dict[str, QWidget] = {}
 
         self.filter = QLineEdit()
         self.filter.setPlaceholderText("Filter by pipeline, e.g. LightGBM")
@@ -51,8 +53,8 @@ class LeaderboardPanel(QWidget):
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.horizontalHeader().setStretchLastSection(True)
+        # activated is the platform's "open" gesture (double-click or Enter): doubleClicked as well opened two
         self.view.activated.connect(self._open)
-        self.view.doubleClicked.connect(self._open)
         self.model.modelReset.connect(self._after_reset)
         self.iteration_opened.connect(self.open_details)
 
@@ -68,11 +70,11 @@ class LeaderboardPanel(QWidget):
         self.model.set_iterations(iterations, metric)
         best = self.model.best_row()
         if best is None:
-            self.summary.setText(f"{len(iterations)} iterations" if iterations else "No iterations yet.")
+            self.summary.setText(count(len(iterations), "iteration") if iterations else "No iterations yet.")
         else:
             it = self.model.iteration_at(best)
             pipeline = f"{it.pipeline}, " if it.pipeline else ""
-            self.summary.setText(f"{len(iterations)} iterations · best: iteration {it.iteration}, "
+            self.summary.setText(f"{count(len(iterations), 'iteration')} · best: iteration {it.iteration}, "
                                  f"{pipeline}{metric} {self.model.best_so_far()[-1]:.4f}")
 
     def best_proxy_row(self) -> int | None:
@@ -120,11 +122,19 @@ class LeaderboardPanel(QWidget):
             self.iteration_opened.emit(self.model.iteration_at(source.row()))
 
     def open_details(self, iteration: IterationRecord):
+        """Show the iteration's details; an iteration already open is brought to the front, not opened twice."""
         from app.ui.monitor.iteration_dialog import IterationDetailsDialog
 
+        open_dialog = self._details.get(iteration.run_id)
+        if open_dialog is not None:
+            open_dialog.raise_()
+            open_dialog.activateWindow()
+            return open_dialog
         best = self.model.best_row()
         is_best = best is not None and self.model.iteration_at(best).run_id == iteration.run_id
         dialog = IterationDetailsDialog(iteration, self.model.metric, is_best, self)
         dialog.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
+        self._details[iteration.run_id] = dialog
+        dialog.destroyed.connect(lambda _obj=None, key=iteration.run_id: self._details.pop(key, None))
         dialog.show()
         return dialog

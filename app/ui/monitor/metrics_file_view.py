@@ -11,6 +11,7 @@ from app.core import metrics as metrics_io
 from app.core.runs import IterationRecord
 from app.ui.monitor.leaderboard_panel import LeaderboardPanel
 from app.ui.monitor.metric_chart import MetricChartPanel
+from app.ui.wording import count
 
 
 def load_metrics_file(path: str, sink=None) -> tuple[list[IterationRecord], str, str]:
@@ -56,7 +57,7 @@ class MetricsFileView(QWidget):
         self.iterations = iterations
         self.leaderboard.set_iterations(iterations, metric)
         self.metric_chart.set_iterations(iterations, metric)
-        self.title.setText(f"<b>{Path(resolved).name}</b> — {resolved} · {len(iterations)} iterations")
+        self.title.setText(f"<b>{Path(resolved).name}</b> — {resolved} · {count(len(iterations), 'iteration')}")
         self.loaded.emit(resolved)
 
     @Slot(str)

@@ -18,6 +18,7 @@ from app.ui.monitor.overview_tab import OverviewTab
 from app.ui.monitor.poller import PollWorker
 from app.ui.monitor.snapshot import RunSnapshot, artifacts_due, artifacts_key, fetch_run_snapshot
 from app.ui.monitor.status import run_headline, status_icon
+from app.ui.wording import count
 
 TABS = ("Overview", "Leaderboard", "Charts", "Logs", "Outputs")
 
@@ -165,4 +166,4 @@ class RunViewWidget(QWidget):
         except OSError as exc:
             self._show_problem(f"Cannot write {path}: {exc.strerror}; choose another file.")
             return
-        self.outputs.message.setText(f"Exported {len(frame)} iterations to {path}")
+        self.outputs.message.setText(f"Exported {count(len(frame), 'iteration')} to {path}")

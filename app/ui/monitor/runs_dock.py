@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxL
 from app.core import runs as run_states
 from app.ui.monitor.poller import PollWorker
 from app.ui.monitor.runs_model import COLUMNS, EXPERIMENT_ROLE, RUN_ID_ROLE, RunsFilterProxy, RunsTreeModel
+from app.ui.wording import count
 
 ALL_EXPERIMENTS = "All experiments"
 STATUS_FILTERS = {
@@ -64,7 +65,6 @@ class RunsBrowserDock(QDockWidget):
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.view.header().setStretchLastSection(True)
-        self.view.doubleClicked.connect(self._on_double_clicked)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.activated.connect(self._on_double_clicked)
@@ -122,7 +122,7 @@ class RunsBrowserDock(QDockWidget):
         self._restore_expansion()
         self._reselect(selected)
         active = sum(1 for r in listed if r.status in run_states.ACTIVE)
-        self.message.setText(f"{len(listed)} runs, {active} active" if listed else
+        self.message.setText(f"{count(len(listed), 'run')}, {active} active" if listed else
                              "No runs yet: submit a pipeline to see it here.")
 
     def _restore_expansion(self) -> None:
@@ -172,7 +172,7 @@ class RunsBrowserDock(QDockWidget):
             return
         menu = QMenu(self)
         menu.addAction("Open", lambda: [self.run_activated.emit(r) for r in chosen])
-        compare = menu.addAction(f"Compare {len(chosen)} runs", lambda: self.compare_requested.emit(chosen))
+        compare = menu.addAction(f"Compare {count(len(chosen), 'run')}", lambda: self.compare_requested.emit(chosen))
         compare.setEnabled(len(chosen) >= 2)
         menu.exec(self.view.viewport().mapToGlobal(position))
 

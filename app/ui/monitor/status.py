@@ -80,10 +80,9 @@ def run_headline(run: runs.RunRecord) -> str:
     """One line: status, what it is doing or why it waits, and the elapsed time."""
     parts = [run.status]
     doing = run.phase or WAIT_REASONS.get(run.status, "")
-    if doing:
-        parts.append(doing)
-    if run.status in runs.TERMINAL and run.error:
-        parts.append(run.error)
+    for extra in (doing, run.error if run.status in runs.TERMINAL else ""):
+        if extra and extra.casefold() not in {p.casefold() for p in parts}:  # "Canceled — canceled" said it twice
+            parts.append(extra)
     elapsed = run.duration_s
     if elapsed is not None:
         parts.append(("took " if run.status in runs.TERMINAL else "elapsed ") + format_duration(elapsed))
