@@ -4,6 +4,7 @@ from __future__ import annotations
 from app.cli import add_json_flag, backend_from, print_json
 from app.cli.follow import print_summary
 from app.cli.output import as_json, duration, number, table, timestamp
+from app.core.scores import test_split, test_split_text
 
 
 def register(sub) -> None:
@@ -39,13 +40,25 @@ def handle_show(args) -> int:
     backend = backend_from(args)
     run = backend.get_run(args.run)
     if args.json:
-        print_json(as_json(run))
+        found = test_split(_summary(backend, run.run_id))
+        print_json({**as_json(run), "test_score": found[0] if found else None,
+                    "test_rows": found[1] if found else None})
         return 0
     print_summary(backend, run)
+    held_out = test_split_text(_summary(backend, run.run_id), run.primary_metric)
+    if held_out:
+        print(f"Best model on the {held_out}, held out of the search (the best above is its validation score)")
     if run.phase:
         print(f"Phase: {run.phase}")
     print(f"Iterations: {len(run.iterations)}  dataset {run.dataset}  parameters {run.parameters}")
     return 0
+
+
+def _summary(backend, run_id: str) -> dict | None:
+    try:
+        return (backend.get_artifacts(run_id) or {}).get("summary")
+    except Exception:  # noqa: BLE001 - a run without readable artifacts still shows its summary
+        return None
 
 
 def handle_cancel(args) -> int:

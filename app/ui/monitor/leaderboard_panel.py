@@ -66,7 +66,8 @@ class LeaderboardPanel(QWidget):
         layout.addWidget(self.view, 1)
         layout.addWidget(self.summary)
 
-    def set_iterations(self, iterations: list[IterationRecord], metric: str) -> None:
+    def set_iterations(self, iterations: list[IterationRecord], metric: str, held_out: str = "") -> None:
+        """Show `iterations`; `held_out` words the best model's test-split score ('' when none was kept)."""
         self.model.set_iterations(iterations, metric)
         best = self.model.best_row()
         if best is None:
@@ -74,8 +75,9 @@ class LeaderboardPanel(QWidget):
         else:
             it = self.model.iteration_at(best)
             pipeline = f"{it.pipeline}, " if it.pipeline else ""
+            tail = f" · best model on the {held_out}" if held_out else ""
             self.summary.setText(f"{count(len(iterations), 'iteration')} · best: iteration {it.iteration}, "
-                                 f"{pipeline}{metric} {self.model.best_so_far()[-1]:.4f}")
+                                 f"{pipeline}validation {metric} {self.model.best_so_far()[-1]:.4f}{tail}")
 
     def best_proxy_row(self) -> int | None:
         best = self.model.best_row()

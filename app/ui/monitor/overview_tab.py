@@ -8,6 +8,7 @@ from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPla
 from PySide6.QtCore import Qt
 
 from app.core.runs import RunRecord
+from app.core.scores import test_split_text
 from app.ui.monitor.records_model import RecordsTableModel, key_value_rows
 from app.ui.monitor.status import format_time, run_headline, status_colour
 from app.ui.monitor.steps_graph import StepsGraphWidget
@@ -110,9 +111,14 @@ class OverviewTab(QWidget):
             facts.append(f"dataset {run.dataset}")
         if run.created_at:
             facts.append(f"submitted {format_time(run.created_at)}")
+        scores = []
         if run.best_metric is not None:
-            facts.append(f"best {run.best_metric:.4f} at iteration {run.best_iteration}")
-        self.facts.setText(" · ".join(facts))
+            scores.append(f"Best: validation {run.primary_metric} {run.best_metric:.4f} at iteration "
+                          f"{run.best_iteration}")
+        held_out = test_split_text((artifacts or {}).get("summary"), run.primary_metric)
+        if held_out:
+            scores.append(f"best model on the {held_out}")
+        self.facts.setText("\n".join(filter(None, [" · ".join(facts), " · ".join(scores)])))
         self.steps.set_steps(run.steps)
         self.parameters.set_rows(key_value_rows(run.parameters))
         self.guardrails.set_rows(guardrail_rows(run, artifacts))

@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QHBoxLayout, QLabel, QMessageBox, QPushButton, QS
 
 from app.core import run_tables
 from app.core import runs as rs
+from app.core.scores import test_split_text
 from app.ui.monitor.artifact_charts import ArtifactChartsPanel
 from app.ui.monitor.leaderboard_panel import LeaderboardPanel
 from app.ui.monitor.logs_tab import LogsTab
@@ -119,7 +120,8 @@ class RunViewWidget(QWidget):
         self.setWindowIcon(status_icon(run.status))
         self.cancel_button.setEnabled(not terminal and run.status != rs.CANCEL_REQUESTED)
         self.overview.show_run(run, self.artifacts)
-        self.leaderboard.set_iterations(run.iterations, run.primary_metric)
+        self.leaderboard.set_iterations(run.iterations, run.primary_metric,
+                                        test_split_text(self.artifacts.get("summary"), run.primary_metric))
         self.metric_chart.set_iterations(run.iterations, run.primary_metric, live=not terminal)
         if snapshot.artifacts is not None:
             self.artifact_charts.set_artifacts(self.artifacts, run.task, waiting=not terminal)

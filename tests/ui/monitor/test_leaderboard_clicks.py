@@ -32,3 +32,22 @@ def test_double_clicking_a_row_opens_one_dialog_and_again_reuses_it(qtbot, backe
     for dialog in open_details():
         dialog.close()
     view.stop()
+
+
+def test_test_split_score_is_shown_beside_the_validation_score(qtbot, backend, runner):
+    backend.add_run("held1", iterations=5)
+    backend._artifacts["held1"]["summary"] = {"test_score": 0.8312, "test_rows": 179}
+    view = RunViewWidget(backend, "held1", runner, interval_ms=20)
+    qtbot.addWidget(view)
+    view.resize(1100, 700)
+    view.show()
+    qtbot.waitUntil(lambda: "test split" in view.overview.facts.text(), timeout=10_000)
+    assert "Best: validation AUC_weighted" in view.overview.facts.text()
+    assert "test split AUC_weighted 0.8312 (179 rows)" in view.overview.facts.text()
+    facts = view.overview.facts
+    qtbot.waitUntil(lambda: facts.height() >= 2 * facts.fontMetrics().height(), timeout=5_000)  # both lines show
+    bar = view.tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(view.tabs.indexOf(view.leaderboard)).center())
+    summary = view.leaderboard.summary.text()
+    assert "validation AUC_weighted" in summary and "best model on the test split AUC_weighted 0.8312" in summary
+    view.stop()
