@@ -89,3 +89,20 @@ def test_predict_next_periods_builds_the_future_rows_itself(workspace, capsys):
     assert "promo were held at their last known values" in printed.err
     code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", "--periods", "13", "-o", str(out)])
     assert code == 2 and "forecasts 1 to 12 periods ahead, not 13" in capsys.readouterr().err
+
+
+def test_a_run_on_data_the_forecasting_block_contradicts_is_refused_before_it_starts(workspace, capsys):
+    bad = sales_table(periods=40, stores=("A", "B"))
+    bad.loc[3, "month"] = bad.loc[2, "month"]
+    bad.to_csv(workspace / "bad.csv", index=False)
+    ws = str(workspace / "ws")
+    assert main(["--workspace", ws, "datasets", "register", "bad_ds", str(workspace / "bad.csv")]) == 0
+    spec = workspace / "bad.yaml"
+    spec.write_text(SPEC.replace("dataset: sales_ds", "dataset: bad_ds"))
+    capsys.readouterr()
+    runs_before = main(["--workspace", ws, "runs", "list", "--json"]) or capsys.readouterr().out
+    assert main(["--workspace", ws, "run", str(spec)]) == 2
+    err = capsys.readouterr().err
+    assert "automl.forecasting.time_column_name: 1 duplicate timestamps of series A" in err
+    assert main(["--workspace", ws, "runs", "list", "--json"]) == 0
+    assert capsys.readouterr().out == runs_before

@@ -121,16 +121,30 @@ class SeasonalAverage(_PathForecaster):
 
 
 class ExponentialSmoothing(_PathForecaster):
-    """statsforecast's AutoETS (error, trend and season forms chosen by AICc)."""
+    """statsforecast's AutoETS (error, trend and season forms chosen by AICc), or with
+    method "theta" its AutoTheta: simple exponential smoothing with drift on the
+    seasonally adjusted series (the Theta method)."""
 
     name = "ExponentialSmoothing"
 
+    def __init__(self, season: int = 1, horizon: int = 1, method: str = "ets"):
+        super().__init__(season, horizon)
+        self.method = method
+
+    def hyperparameters(self) -> dict:
+        return {"season_length": self.season, "method": self.method}
+
     def path(self, y, h):
-        from statsforecast.models import AutoETS
+        from statsforecast.models import AutoETS, AutoTheta
 
         m = self.season if len(y) >= 2 * self.season else 1
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
+            if self.method == "theta":
+                try:
+                    return AutoTheta(season_length=m).forecast(y=y.astype(float), h=h)["mean"]
+                except (NotImplementedError, ValueError, ZeroDivisionError):
+                    return AutoTheta(season_length=1).forecast(y=y.astype(float), h=h)["mean"]
             for model in ("ZZZ", "ZZN", "ANN"):     # fewer components when the series is too short for more
                 try:
                     return AutoETS(season_length=m, model=model).forecast(y=y.astype(float), h=h)["mean"]
@@ -280,9 +294,12 @@ class VotingEnsemble(Forecaster):
         return {"ensembled_iterations": [name for name, _ in self.members], "ensemble_weights": self.weights}
 
 
-def make_statistical(name: str, season: int, horizon: int, covariates: list[str]) -> Forecaster:
+def make_statistical(name: str, season: int, horizon: int, covariates: list[str],
+                     params: dict | None = None) -> Forecaster:
     if name == "Arimax":
         return Arimax(season, covariates)
+    if name == "ExponentialSmoothing":
+        return ExponentialSmoothing(season, horizon, **(params or {}))
     cls = {"Naive": Naive, "SeasonalNaive": SeasonalNaive, "Average": Average, "SeasonalAverage": SeasonalAverage,
            "ExponentialSmoothing": ExponentialSmoothing, "AutoArima": AutoArima}[name]
     return cls(season, horizon)

@@ -18,6 +18,7 @@ DEFAULTS = {
     "ExtremeRandomTrees": {"n_estimators": 100, "min_samples_leaf": 5, "max_features": 0.7, "max_depth": 14},
     "ElasticNet": {"alpha": 0.001, "l1_ratio": 0.5},
 }
+STATISTICAL_DEFAULTS = {"ExponentialSmoothing": {"method": "ets"}}
 SEARCHED = ("LightGBM", "ElasticNet", "XGBoostRegressor", "ExtremeRandomTrees")
 NEEDS_SEASON = ("SeasonalNaive", "SeasonalAverage")
 
@@ -33,7 +34,9 @@ def first_candidates(allowed: set[str], season: int, has_covariates: bool) -> li
     for name in FIRST_ORDER:
         if name not in allowed or (name in NEEDS_SEASON and season <= 1) or (name == "Arimax" and not has_covariates):
             continue
-        out.append(Candidate(name, dict(DEFAULTS.get(name, {}))))
+        out.append(Candidate(name, dict(DEFAULTS.get(name, STATISTICAL_DEFAULTS.get(name, {})))))
+        if name == "ExponentialSmoothing":
+            out.append(Candidate(name, {"method": "theta"}))
     return out
 
 

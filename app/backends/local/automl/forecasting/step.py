@@ -155,7 +155,7 @@ class ForecastRun:
             return lambda: RegressionForecaster(candidate.algorithm, candidate.params, self.plan, self.seed,
                                                 1 if self.settings.max_cores_per_iteration == 1 else -1)
         return lambda: make_statistical(candidate.algorithm, self.plan.season, self.fs.horizon,
-                                        self.numeric_covariates)
+                                        self.numeric_covariates, candidate.params)
 
     def _search(self) -> str:
         candidates = schedule.first_candidates(self.allowed, self.plan.season, bool(self.numeric_covariates))
@@ -281,10 +281,18 @@ class ForecastRun:
 
     # -- ensemble --------------------------------------------------------------------------
     def _ensemble(self) -> None:
-        """Greedy selection with replacement (Caruana) over the rolling-origin forecasts."""
+        """Caruana's greedy selection with replacement over the rolling-origin forecasts of the best
+        iteration of each algorithm (one per algorithm keeps the candidates diverse)."""
         sign = 1 if catalog.is_minimised(self.metric) else -1
-        pool = sorted((t for t in self.trials if t.pred is not None and t.value is not None),
-                      key=lambda t: sign * t.value)[:ENSEMBLE_CANDIDATES]
+        ranked = sorted((t for t in self.trials if t.pred is not None and t.value is not None),
+                        key=lambda t: sign * t.value)
+        pool, seen = [], set()
+        for t in ranked:
+            kind = (t.algorithm, t.params.get("method"))
+            if kind not in seen:
+                seen.add(kind)
+                pool.append(t)
+        pool = pool[:ENSEMBLE_CANDIDATES]
         y = self.best_rolling.y
         counts: dict[int, int] = {}
         total = np.zeros_like(y)
@@ -294,14 +302,13 @@ class ForecastRun:
                       for t in pool]
             choice = pool[int(np.argmin(scores))]
             counts[choice.iteration] = counts.get(choice.iteration, 0) + 1
-            total += choice.pred
+            total = total + choice.pred
         chosen = sorted((t for t in pool if t.iteration in counts), key=lambda t: -counts[t.iteration])
-        # Its members are refitted on all data: keep the heaviest-weighted ones that fit in the time left.
-        while len(chosen) > 1 and not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
+        # Its members are refitted on all data: keep the heaviest-weighted ones whose refits fit in the time left.
+        while len(chosen) > 2 and not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
             chosen.pop()
-        if len(chosen) < 2 and len(counts) >= 2:
-            self.outputs.warning(self.budget.skip("VotingEnsemble", sum(t.fit_seconds for t in pool
-                                                                         if t.iteration in counts)))
+        if not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
+            self.outputs.warning(self.budget.skip("VotingEnsemble", sum(t.fit_seconds for t in chosen)))
             return
         weights = [float(counts[t.iteration]) for t in chosen]
         pred = sum(w * t.pred for t, w in zip(chosen, weights)) / sum(weights)
