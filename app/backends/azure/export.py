@@ -144,6 +144,8 @@ def _dataprep(spec: PipelineSpec) -> str:
         folder, _, script = path.rpartition("/")
         source = f"os.path.join(HERE, {folder or '.'!r})"
         extra = ", ".join(_py(str(a)) for a in prep.arguments)
+    ports = '"--input", raw_data, "--output", prepared_data'
+    arguments = ", ".join(part for part in ((ports, extra) if prep.is_bundled else (extra, ports)) if part)
     return f'''
     # data_prep: the registered tabular dataset reaches the script as Parquet files (CSV
     # files from to_csv_files() leave commas inside text unquoted); the prepared table comes
@@ -153,7 +155,7 @@ def _dataprep(spec: PipelineSpec) -> str:
         name={graph.PREPARED_DATA!r}, destination=(datastore, "{graph.OUTPUT_ROOT}/{graph.PREPARED_DATA}/{{run-id}}"))
     steps.append(PythonScriptStep(
         name="data_prep", script_name={script!r}, source_directory={source},
-        arguments=["--input", raw_data, "--output", prepared_data, {extra}],
+        arguments=[{arguments}],
         compute_target=computes[{compute!r}], runconfig=step_run_config({compute!r}),
         allow_reuse={prep.allow_reuse!r}))
     training_data = prepared_data.read_parquet_files(path_glob="*.parquet")

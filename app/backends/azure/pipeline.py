@@ -112,6 +112,13 @@ def dataprep_script(spec: PipelineSpec, bundled_dir: Path, base_dir: Path | None
     return str(script.resolve().parent), script.name, [str(a) for a in prep.arguments]
 
 
+def dataprep_arguments(spec: PipelineSpec, raw, prepared, extra: list) -> list:
+    """A custom script gets its own `arguments:` first, then `--input PATH --output DIR`, as the
+    local backend (and the README) give them; the bundled script takes its options after."""
+    ports = ["--input", raw, "--output", prepared]
+    return [*ports, *extra] if spec.data_prep.is_bundled else [*extra, *ports]
+
+
 def compute_problems(spec: PipelineSpec, known: set | None = None) -> list[Problem]:
     """Compute names Azure cannot use: 'local' always, and names not in `known` when given."""
     problems = []
@@ -165,7 +172,7 @@ def build_pipeline(spec: PipelineSpec, workspace, dataset, datastore, computes: 
         prepared = OutputFileDatasetConfig(name=PREPARED_DATA, destination=(datastore, f"{OUTPUT_ROOT}/{PREPARED_DATA}/{{run-id}}"))
         built.steps[DATAPREP_STEP] = PythonScriptStep(
             name=DATAPREP_STEP, script_name=script, source_directory=source_dir,
-            arguments=["--input", raw, "--output", prepared, *extra],
+            arguments=dataprep_arguments(spec, raw, prepared, extra),
             compute_target=compute, runconfig=run_configuration(name),
             allow_reuse=spec.data_prep.allow_reuse)
         training_data = prepared.read_parquet_files(path_glob=PREPARED_GLOB)

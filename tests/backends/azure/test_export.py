@@ -20,7 +20,25 @@ def titanic_literal_name_no_prep():
     return spec
 
 
-SPECS = {"titanic": titanic_on_azure, "no_prep_literal_name": titanic_literal_name_no_prep, "forecasting": forecasting_on_azure}
+def custom_dataprep_script():
+    from app.core.spec import DataPrepSpec
+
+    spec = copy_spec(titanic_on_azure())
+    spec.data_prep = DataPrepSpec(script="prep/clean.py", arguments=["--mode", "fast"])
+    return spec
+
+
+SPECS = {"custom_dataprep": custom_dataprep_script, "titanic": titanic_on_azure,
+         "no_prep_literal_name": titanic_literal_name_no_prep, "forecasting": forecasting_on_azure}
+
+
+@pytest.fixture()
+def in_project(tmp_path, monkeypatch):
+    """A project folder holding the custom script (paths in a spec are relative to it)."""
+    (tmp_path / "prep").mkdir()
+    (tmp_path / "prep" / "clean.py").write_text("print('clean')\n")
+    monkeypatch.chdir(tmp_path)
+    return tmp_path
 
 
 def run_exported(offline, text, step_scripts, log_dir):
@@ -35,16 +53,23 @@ def run_exported(offline, text, step_scripts, log_dir):
 
 
 @pytest.mark.parametrize("name", sorted(SPECS))
-def test_exported_script_builds_the_same_graph(offline, step_scripts, name, tmp_path):
+def test_exported_script_builds_the_same_graph(offline, step_scripts, name, in_project):
     spec = SPECS[name]()
     text = export_script(spec)
     ast.parse(text)
-    exported = summary(run_exported(offline, text, step_scripts, tmp_path))
+    exported = summary(run_exported(offline, text, step_scripts, in_project / "logs"))
     built = summary(build(offline, spec, step_scripts).pipeline)
     assert exported == built
     # the SDK runs forecasting as time-series regression
     expected = ("regression", True) if spec.automl.task == "forecasting" else (spec.automl.task, False)
     assert (exported["automl"]["task_type"], exported["automl"]["is_timeseries"]) == expected
+
+
+def test_a_custom_script_gets_its_arguments_before_input_and_output(offline, step_scripts, in_project):
+    """The order the local backend uses and the README gives."""
+    args = summary(build(offline, custom_dataprep_script(), step_scripts).pipeline)["arguments"]["data_prep"]
+    assert args == ["--mode", "fast", "--input", "DatasetConsumptionConfig:titanic_ds",
+                    "--output", "DatasetOutputConfig:prepared_data"]
 
 
 def test_the_script_is_readable_and_states_what_was_dropped():
