@@ -57,6 +57,7 @@ class MainWindow(QMainWindow):
         self.spec_path: str | None = None
         self.wizard = None
         self._dialogs: dict[str, object] = {}
+        self._viewed_run: str | None = None
 
         self.central_tabs = QTabWidget()
         self.central_tabs.setDocumentMode(True)
@@ -346,7 +347,14 @@ class MainWindow(QMainWindow):
         self.reporter.report(f"The pipeline was not submitted.\n\n{message}", details)
 
     def _run_status(self, run_id: str, status: str) -> None:
-        self._show_run(run_id, status)
+        if self._viewed_run in (None, run_id):  # the run being looked at keeps the status bar
+            self._show_run(run_id, status)
+
+    def show_viewed_run(self, run_id: str | None, status: str = "") -> None:
+        """The run whose tab is shown (None: no run tab is) names the status bar; the monitor calls this."""
+        self._viewed_run = run_id
+        if run_id is not None:
+            self._show_run(run_id, status)
 
     def _show_run(self, run_id: str, status: str) -> None:
         self.run_label.setText(f"Run {run_id[:8]}: {status}")  # ids are UUIDs; the tooltip has it whole

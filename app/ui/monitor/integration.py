@@ -40,6 +40,7 @@ class MonitorController(QObject):
         tabs = self.tabs
         if tabs is not None:
             tabs.tabCloseRequested.connect(self._on_tab_close_requested)
+            tabs.currentChanged.connect(self._current_tab_changed)
         for name, slot in (("workspace_changed", self.on_workspace_changed), ("run_submitted", self.on_run_submitted)):
             signal = getattr(window, name, None)
             if signal is not None:
@@ -127,7 +128,7 @@ class MonitorController(QObject):
         view = RunViewWidget(self.backend, run_id, self.runner)
         self.run_views[run_id] = view
         view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
-        view.snapshot_applied.connect(lambda snapshot, v=view: self._show_status(v, snapshot.run.status))
+        view.snapshot_applied.connect(lambda snapshot, v=view: self._run_view_updated(v, snapshot))
         self._add_tab(view, f"Run {run_id[:8]}")
         return view
 
@@ -190,6 +191,28 @@ class MonitorController(QObject):
             close.clicked.connect(lambda: self._close_widget(widget))
             tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
         tabs.setCurrentWidget(widget)
+
+    def _run_view_updated(self, view: QWidget, snapshot) -> None:
+        """The open run's poll feeds the dock's row and, while its tab is the one shown, the status bar."""
+        if snapshot.run is None:
+            return
+        self._show_status(view, snapshot.run.status)
+        self.dock.model.update_run(snapshot.run)
+        if self.tabs is not None and self.tabs.currentWidget() is view:
+            self._status_bar_follows(view)
+
+    @Slot(int)
+    def _current_tab_changed(self, _index: int) -> None:
+        widget = self.tabs.currentWidget()
+        if widget in self.run_views.values():
+            self._status_bar_follows(widget)
+        elif getattr(self.window, "show_viewed_run", None) is not None:
+            self.window.show_viewed_run(None)
+
+    def _status_bar_follows(self, view) -> None:
+        show = getattr(self.window, "show_viewed_run", None)
+        if show is not None and view.run is not None:
+            show(view.run_id, view.run.status)
 
     def _show_status(self, view: QWidget, status: str) -> None:
         """The tab's icon is the run's status dot, so a finished run is visible from any tab."""

@@ -31,6 +31,18 @@ class RunsTreeModel(QAbstractItemModel):
         self._experiments = sorted(self._runs)
         self.endResetModel()
 
+    def update_run(self, run: RunRecord) -> bool:
+        """A fresher record of a listed run (from its open run view): the row changes at once, so the
+        list never says Running while the run's tab says Completed. False when the run is not listed."""
+        rows = self._runs.get(run.experiment, [])
+        for row, old in enumerate(rows):
+            if old.run_id == run.run_id:
+                rows[row] = run
+                parent = self.index(self._experiments.index(run.experiment), 0)
+                self.dataChanged.emit(self.index(row, 0, parent), self.index(row, self.columnCount() - 1, parent))
+                return True
+        return False
+
     def runs(self) -> list[RunRecord]:
         return [run for name in self._experiments for run in self._runs[name]]
 

@@ -1,0 +1,72 @@
+"""State that must not lag: the dock row follows the open run's tab; the status bar names the run viewed."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import Qt
+
+from app.core import runs as rs
+from app.ui import main_window as mw
+
+
+@pytest.fixture
+def window(qtbot, ui_settings, backend):
+    backend.add_run("done_run", iterations=4)
+    backend.add_live_run("live_run", total=6, per_poll=2)
+    win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: backend)
+    win.show()
+    with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+        win.connect_workspace("/memory")
+    # an active run found on opening a workspace is followed in its own tab; wait for that before clicking
+    qtbot.waitUntil(lambda: "live_run" in win.monitor.run_views, timeout=10_000)
+    yield win
+    win.run_control.set_backend(None)
+    win.close()
+    win.deleteLater()
+
+
+def dock_status(dock, run_id):
+    model = dock.model
+    for top in range(model.rowCount()):
+        parent = model.index(top, 0)
+        for row in range(model.rowCount(parent)):
+            if model.run_at(model.index(row, 0, parent)).run_id == run_id:
+                return model.index(row, 1, parent).data()
+    return None
+
+
+def open_from_dock(qtbot, window, run_id):
+    dock = window.monitor.dock
+    qtbot.waitUntil(lambda: dock_status(dock, run_id) is not None, timeout=10_000)
+    dock.view.expandAll()
+    proxy = dock.proxy
+    for top in range(proxy.rowCount()):
+        parent = proxy.index(top, 0)
+        for row in range(proxy.rowCount(parent)):
+            index = proxy.index(row, 0, parent)
+            if proxy.data(index, Qt.ItemDataRole.DisplayRole) and run_id.startswith(str(index.data())[:8]):
+                rect = dock.view.visualRect(index)
+                qtbot.mouseClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+                qtbot.mouseDClick(dock.view.viewport(), Qt.MouseButton.LeftButton, pos=rect.center())
+                qtbot.waitUntil(lambda: run_id in window.monitor.run_views, timeout=10_000)
+                return window.monitor.run_views[run_id]
+    raise AssertionError(f"{run_id} is not in the dock")
+
+
+def test_dock_row_says_what_the_run_tab_says(qtbot, window):
+    view = open_from_dock(qtbot, window, "live_run")
+    seen = []
+    view.snapshot_applied.connect(lambda s: seen.append((s.run.status, dock_status(window.monitor.dock, "live_run"))))
+    qtbot.waitUntil(lambda: view.run is not None and view.run.status == rs.COMPLETED, timeout=20_000)
+    assert seen and all(tab == dock for tab, dock in seen), seen
+
+
+def test_status_bar_names_the_run_being_viewed(qtbot, window):
+    live = open_from_dock(qtbot, window, "live_run")
+    done = open_from_dock(qtbot, window, "done_run")
+    tabs = window.central_tabs
+    qtbot.waitUntil(lambda: window.run_label.text().startswith("Run done_run"), timeout=10_000)
+    assert "Completed" in window.run_label.text()
+    bar = tabs.tabBar()
+    qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tabs.indexOf(live)).center())
+    qtbot.waitUntil(lambda: window.run_label.text().startswith("Run live_run"), timeout=10_000)
+    assert tabs.currentWidget() is live and done is not live
