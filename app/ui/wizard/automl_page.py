@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
                                QLineEdit, QScrollArea, QVBoxLayout, QWidget)
 
 from app.core import catalog
+from app.core.label_profile import class_texts, is_class, looks_continuous
 from app.core.spec import Problem
 from app.ui.wizard.base import SpecPage, message_label
 from app.ui.wizard.fields import NumberEdit
@@ -64,10 +65,13 @@ class AutoMLPage(SpecPage):
         self.weight_column = QComboBox()
         self.models = ModelsChecklist()
         self.forecasting = ForecastingGroup(self.messages)
+        self.task_note = QLabel()
+        self.task_note.setWordWrap(True)
+        self.task_note.setStyleSheet("color: palette(placeholder-text);")
 
         grid = QGridLayout()
-        grid.addWidget(self._group("Task", [("Task:", self.task, "task"), ("Primary metric:", self.metric,
-                                                                              "primary_metric")]), 0, 0)
+        grid.addWidget(self._group("Task", [("Task:", self.task, "task"), ("", self.task_note, None),
+                                            ("Primary metric:", self.metric, "primary_metric")]), 0, 0)
         timeout_row = QWidget()
         tl = QHBoxLayout(timeout_row)
         tl.setContentsMargins(0, 0, 0, 0)
@@ -146,7 +150,10 @@ class AutoMLPage(SpecPage):
         return box
 
     def initializePage(self) -> None:
+        self.wizard().infer_task()
         a = self.spec.automl
+        self.task_note.setText(self.wizard().task_note)
+        self.task_note.setVisible(bool(self.wizard().task_note))
         self._loading = True
         self.task.setCurrentText(a.task)
         self._fill_metrics(a.task, a.metric)
@@ -185,6 +192,8 @@ class AutoMLPage(SpecPage):
     def _task_changed(self, task: str) -> None:
         if self._loading:
             return
+        self.wizard().task_from_user = True
+        self.task_note.setVisible(False)
         current = self.metric.currentData()
         keep = current if current in catalog.PRIMARY_METRICS[task] else catalog.DEFAULT_PRIMARY_METRIC[task]
         self._fill_metrics(task, keep)
@@ -236,7 +245,28 @@ class AutoMLPage(SpecPage):
         self.revalidate()
 
     def extra_problems(self) -> list[Problem]:
-        return list(getattr(self, "_unreadable", []))
+        return list(getattr(self, "_unreadable", [])) + self._contradictions()
+
+    def _contradictions(self) -> list[Problem]:
+        """Choices that contradict each other or the label's values, said at the field before submit."""
+        a, found = self.spec.automl, []
+        both = sorted(set(a.allowed_models or []) & set(a.blocked_models or []))
+        if both:
+            found.append(Problem(A + "allowed_models", f"{', '.join(both)} ticked both Allowed and Blocked; "
+                                                       "clear one of the two"))
+        values = self.wizard().label_series() if self.wizard() is not None else None
+        if values is None or a.task != "classification":
+            return found
+        label = a.label_column_name
+        if looks_continuous(values):
+            found.append(Problem(A + "task", f"{label} looks continuous ({values.nunique()} distinct decimal "
+                                             "values): choose regression, or a label with classes"))
+        elif a.positive_label is not None and not is_class(values, a.positive_label):
+            shown, total = class_texts(values)
+            more = f" … ({total} in all)" if total > len(shown) else ""
+            found.append(Problem(A + "positive_label", f"'{a.positive_label}' is not a value of {label}; "
+                                                       f"its values are {', '.join(shown)}{more}"))
+        return found
 
     def revalidate(self) -> None:
         super().revalidate()

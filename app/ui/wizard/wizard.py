@@ -58,6 +58,8 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         self.settings = settings or UiSettings()
         self.backend, self.location = backend, location
         self.spec = starting_spec(spec)
+        self.task_from_user = spec is not None   # Open and Clone keep their task; New infers it from the label
+        self.task_note = ""
         self.sample = None
         self.column_profile = []
         self.columns: list[str] = []
@@ -73,6 +75,28 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         """The dataset page's sample, for later pages (columns, categories to encode)."""
         self.sample, self.column_profile = sample, list(column_profile)
         self.columns = [str(c) for c in sample.columns] if sample is not None else []
+
+    def infer_task(self) -> None:
+        """Set the task from the label column's values, unless the user (or the opened spec) chose it."""
+        from app.core import catalog
+        from app.core.label_profile import infer_task
+
+        a, sample = self.spec.automl, self.sample
+        self.task_note = ""
+        if sample is None or a.label_column_name not in sample.columns or a.task == "forecasting":
+            return
+        task, why = infer_task(sample[a.label_column_name])
+        if self.task_from_user:
+            return
+        a.task = task
+        if a.primary_metric not in catalog.PRIMARY_METRICS[task]:
+            a.primary_metric = None
+        self.task_note = f"{task.capitalize()}, because {why}; choose another task if that is wrong."
+
+    def label_series(self):
+        """The previewed values of the label column, or None."""
+        label = self.spec.automl.label_column_name
+        return self.sample[label] if self.sample is not None and label in self.sample.columns else None
 
     def submit_parameters(self) -> dict:
         return self.pages[PAGE_REVIEW].parameters()

@@ -1,0 +1,89 @@
+"""Contradictions caught at the field on the AutoML page, clicked as a user does; the task follows the label."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtWidgets import QWizard
+
+from app.ui import main_window as mw
+from app.ui.wizard import wizard as w
+from app.ui.wizard.models_checklist import ALLOWED, BLOCKED
+
+from .clicks import choose, click, click_next, pick_dataset_and_label, type_into
+
+
+def prices_csv(folder) -> str:
+    path = folder / "houses.csv"
+    rows = ["rooms,area,price"] + [f"{2 + i % 5},{40 + i * 1.7:.1f},{100 + i * 3.37:.2f}" for i in range(214)]
+    path.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    return str(path)
+
+
+@pytest.fixture
+def window(qtbot, ui_settings, fake_backend, titanic_csv, tmp_path):
+    fake_backend.register_dataset("titanic_ds", [titanic_csv])
+    fake_backend.register_dataset("houses_ds", [prices_csv(tmp_path)])
+    win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
+    win.show()
+    with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+        win.connect_workspace(str(tmp_path / "ws"))
+    yield win
+    win.run_control.set_backend(None)
+    win.close()
+    win.deleteLater()
+
+
+def automl_page_for(qtbot, window, dataset, label):
+    click(qtbot, window.start_page.new_button)
+    qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
+    wizard = window.wizard
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    pick_dataset_and_label(qtbot, wizard, dataset, label)
+    for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML):
+        click_next(qtbot, wizard, page_id)
+    return wizard, wizard.currentPage()
+
+
+def next_enabled(wizard) -> bool:
+    return wizard.button(QWizard.WizardButton.NextButton).isEnabled()
+
+
+def test_task_is_inferred_from_a_continuous_label_and_classification_is_refused_at_the_field(qtbot, window):
+    wizard, page = automl_page_for(qtbot, window, "houses_ds", "price")
+    assert page.task.currentText() == "regression"
+    assert page.task_note.isVisible() and "214 distinct decimal values" in page.task_note.text()
+    choose(qtbot, page.task, "classification")
+    message = page.message_for("task")
+    assert "price looks continuous (214 distinct decimal values)" in message and "regression" in message
+    assert message.count("\n") == 0 and not next_enabled(wizard)
+    choose(qtbot, page.task, "regression")
+    assert page.message_for("task") == "" and next_enabled(wizard)
+
+
+def test_positive_label_must_be_a_class(qtbot, window):
+    wizard, page = automl_page_for(qtbot, window, "titanic_ds", "Survived")
+    assert page.task.currentText() == "classification" and "2 distinct values" in page.task_note.text()
+    type_into(qtbot, page.positive_label, "yes")
+    assert page.message_for("positive_label") == "'yes' is not a value of Survived; its values are 0, 1"
+    assert not next_enabled(wizard)
+    type_into(qtbot, page.positive_label, "1")
+    assert page.message_for("positive_label") == "" and next_enabled(wizard)
+
+
+def tick(qtbot, tree, name: str, column: int) -> None:
+    item = tree.findItems(name, Qt.MatchFlag.MatchExactly)[0]
+    tree.scrollToItem(item)
+    rect = tree.visualRect(tree.indexFromItem(item, column))
+    qtbot.mouseClick(tree.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(rect.left() + 10, rect.center().y()))
+
+
+def test_a_model_both_allowed_and_blocked_is_refused_at_the_field(qtbot, window):
+    wizard, page = automl_page_for(qtbot, window, "titanic_ds", "Survived")
+    tick(qtbot, page.models, "LightGBM", ALLOWED)
+    tick(qtbot, page.models, "LightGBM", BLOCKED)
+    assert page.models.allowed() == ["LightGBM"] and page.models.blocked() == ["LightGBM"]
+    assert "LightGBM ticked both Allowed and Blocked" in page.message_for("allowed_models")
+    assert not next_enabled(wizard)
+    tick(qtbot, page.models, "LightGBM", BLOCKED)
+    assert page.message_for("allowed_models") == "" and next_enabled(wizard)
+    wizard.grab().save("/tmp/shots/automl_page.png")
