@@ -96,3 +96,23 @@ def test_export_from_a_local_wizard_uses_the_clis_rule(qtbot, make_wizard, fake_
     assert "COMPUTE_NAMES = ['cpu-cluster']" in text and "computes['local']" not in text
     assert "'local' exported as 'cpu-cluster'" in page.status.text()
     compile(text, str(target), "exec")
+
+
+def test_a_dataset_with_no_local_source_asks_for_a_local_copy(qtbot, make_wizard, titanic_csv, monkeypatch):
+    asked = []
+
+    def choose(parent, title, folder, filters):
+        asked.append(title)
+        return titanic_csv, filters
+
+    monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getOpenFileName", choose)
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec())
+    wizard.backend.datasets[0].sources = ["https://example.org/data/titanic.csv"]   # registered from the web
+    panel = page.dry_run
+    qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: panel.running, timeout=10_000)
+    assert asked == ["A local copy of dataset titanic_ds for the test"]
+    assert panel.process.arguments()[-2:] == ["--data", titanic_csv]
+    qtbot.mouseClick(panel.cancel_button, Qt.MouseButton.LeftButton)
+    with qtbot.waitSignal(panel.finished, timeout=60_000):
+        pass
