@@ -54,3 +54,27 @@ def make_wizard(qtbot, ui_settings, fake_backend):
     yield make
     for wizard in made:
         wizard.runner.shutdown()
+
+
+@pytest.fixture
+def fake_window(qtbot, ui_settings, fake_backend, tmp_path):
+    """`fake_window(name=path, …)`: a main window (no monitor) connected to `fake_backend` holding those datasets."""
+    from app.ui import main_window as mw
+
+    made = []
+
+    def make(**datasets):
+        for name, path in datasets.items():
+            fake_backend.register_dataset(name, [path])
+        win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
+        win.show()
+        with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+            win.connect_workspace(str(tmp_path / "ws"))
+        made.append(win)
+        return win
+
+    yield make
+    for win in made:
+        win.run_control.set_backend(None)  # closing must not stop on the "runs still active" question
+        win.close()
+        win.deleteLater()

@@ -5,7 +5,6 @@ import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QWizard
 
-from app.ui import main_window as mw
 from app.ui.wizard import wizard as w
 from app.ui.wizard.models_checklist import ALLOWED, BLOCKED
 
@@ -20,17 +19,8 @@ def prices_csv(folder) -> str:
 
 
 @pytest.fixture
-def window(qtbot, ui_settings, fake_backend, titanic_csv, tmp_path):
-    fake_backend.register_dataset("titanic_ds", [titanic_csv])
-    fake_backend.register_dataset("houses_ds", [prices_csv(tmp_path)])
-    win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
-    win.show()
-    with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
-        win.connect_workspace(str(tmp_path / "ws"))
-    yield win
-    win.run_control.set_backend(None)
-    win.close()
-    win.deleteLater()
+def window(fake_window, titanic_csv, tmp_path):
+    return fake_window(titanic_ds=titanic_csv, houses_ds=prices_csv(tmp_path))
 
 
 def automl_page_for(qtbot, window, dataset, label):

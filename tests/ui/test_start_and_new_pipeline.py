@@ -6,7 +6,6 @@ import sys
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from app.ui import main_window as mw
 from app.ui.wizard import wizard as w
 
 from .clicks import click, click_next, pick_dataset_and_label, type_into
@@ -22,20 +21,12 @@ def wine_csv(folder) -> str:
 
 
 @pytest.fixture
-def window(qtbot, ui_settings, fake_backend, titanic_csv, tmp_path):
-    fake_backend.register_dataset("titanic_ds", [titanic_csv])
-    fake_backend.register_dataset("wine_ds", [wine_csv(tmp_path)])
-    win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
-    win.show()
-    with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
-        win.connect_workspace(str(tmp_path / "ws"))
+def window(fake_window, titanic_csv, tmp_path):
+    win = fake_window(titanic_ds=titanic_csv, wine_ds=wine_csv(tmp_path))
     reports = []
     win.reporter.reported.connect(lambda message, details: reports.append(message))
     win.reports = reports
-    yield win
-    win.run_control.set_backend(None)  # closing must not stop on the "runs still active" question
-    win.close()
-    win.deleteLater()
+    return win
 
 
 def open_wizard_from_start_page(qtbot, window):
