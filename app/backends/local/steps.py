@@ -157,14 +157,18 @@ class StepPlanner:
         return StepPlan(argv, key, events_path=out / "events.jsonl", stop_file=out / "STOP", deadline=deadline)
 
     def _warm_start_sources(self, limit: int = 3) -> list[Path]:
-        """Output folders of earlier finished AutoML steps of the same task (the engine checks columns)."""
+        """Output folders of earlier finished AutoML steps of the same task on the same dataset: starts that fit.
+
+        Runs on other datasets have other columns; offering them only made every run say it ignored them.
+        """
         if not self.spec.automl.local.get("warm_start", True):
             return []
         with self.backend.store.read() as c:
             rows = c.execute("SELECT s.run_id FROM step_runs s JOIN runs r ON r.run_id = s.parent_run_id "
                              "WHERE s.name='automl' AND s.status=? AND s.reused=0 AND r.task=? AND r.run_id != ? "
-                             "ORDER BY s.ended_at DESC LIMIT ?",
-                             (rs.COMPLETED, self.spec.automl.task, self.run_id, limit)).fetchall()
+                             "AND r.dataset_name=? ORDER BY s.ended_at DESC LIMIT ?",
+                             (rs.COMPLETED, self.spec.automl.task, self.run_id, self.spec.dataset_name,
+                              limit)).fetchall()
         folders = [self.layout.automl_dir(r["run_id"]) for r in rows]
         return [f for f in folders if (f / "best_configs.json").is_file()]
 
