@@ -18,6 +18,18 @@ class NotFoundError(UserInputError):
     """A named workspace object (dataset, run, model) does not exist."""
 
 
+class NotAvailableError(UserInputError):
+    """This kind of workspace cannot do what was asked; the message says where it can be done."""
+
+
+class InUseError(UserInputError):
+    """The thing to delete is used by runs that would have to go too; `runs` names them."""
+
+    def __init__(self, message: str, runs: list[str]):
+        super().__init__(message)
+        self.runs = runs
+
+
 def disk_problem(exc: OSError) -> str:
     """What a failed file write means for the user: full disk, read-only folder, or the system's words."""
     import errno

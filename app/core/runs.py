@@ -154,3 +154,16 @@ def cluster_name_problem(name: str) -> str:
             and all(c.isascii() and (c.isalnum() or c == "-") for c in name)):
         return "Azure cluster names have 2–16 letters, digits or '-', starting with a letter"
     return ""
+
+
+def default_model_name(run: RunRecord) -> str:
+    """The run's registered model name (its register step's), else '<experiment>_model'."""
+    from app.core.spec import parse_spec
+
+    try:
+        spec = parse_spec(run.spec_yaml)
+        if spec.register is not None:
+            return spec.resolved_model_name(run.parameters)
+    except Exception:  # noqa: BLE001 - an unreadable old spec just loses the default
+        pass
+    return f"{run.experiment}_model"

@@ -7,6 +7,7 @@ Every method may call the service; the GUI runs them on a worker thread.
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
 
@@ -18,10 +19,11 @@ from app.backends.azure.monitor import (TAG_DATASET, TAG_METRIC, TAG_PARAMETERS,
                                         RunMonitor)
 from app.backends.azure.pipeline import compute_problems
 from app.backends.azure.sdk import prepare_sdk
-from app.core.errors import NotFoundError, SpecError, UserInputError
+from app.core.backend import MODEL, Capabilities, DeletionPlan
+from app.core.errors import NotAvailableError, NotFoundError, SpecError, UserInputError
 from app.core.progress import Cancelled, Sink
-from app.core.runs import ComputeTarget, DatasetVersion, ModelVersion, RunRecord
-from app.core.spec import PipelineSpec, Problem
+from app.core.runs import ComputeTarget, DatasetVersion, ModelVersion, RunRecord, default_model_name
+from app.core.spec import NAME_PATTERN, PipelineSpec, Problem
 from app.core.validation import errors_only, validate_spec
 
 RUN_LIST_LIMIT = 50
@@ -29,6 +31,15 @@ RUN_LIST_LIMIT = 50
 
 class AzureBackend:
     kind = "azure"
+    capabilities = Capabilities(
+        validation_target="azure", create_compute=True, register_iteration=True, delete=frozenset({MODEL}),
+        unavailable={
+            "predict": "Predicting with a model trained on Azure ML needs azureml-automl-runtime, which AutoML Desk "
+                       "does not install: deploy the model on Azure ML or score it in an Azure ML environment.",
+            "disk_usage": "An Azure ML workspace keeps its files in Azure storage; see its size in the Azure portal.",
+            "delete": "On Azure ML only model versions can be deleted here; archive runs and unregister datasets "
+                      "in Azure ML studio.",
+        })
 
     def __init__(self, workspace, ref: WorkspaceRef | None = None, auth_mode: str = "",
                  step_scripts: Path | None = None, cache_dir: Path | None = None):
@@ -233,6 +244,66 @@ class AzureBackend:
                 which = f"{name}:{version}" if version else name
                 raise NotFoundError(f"model '{which}' is not registered in this Azure ML workspace") from exc
             raise
+
+
+    # --- the Backend protocol's model and housekeeping calls, where Azure ML allows them ----
+
+    def resolve_run_id(self, ref: str) -> str:
+        """Azure ML looks runs up by their whole id only."""
+        return ref
+
+    def predict(self, name: str, version: int | None, data_path, out_path, sink: Sink | None = None,
+                **options) -> dict:
+        raise NotAvailableError(self.capabilities.why_not("predict"))
+
+    def register_iteration(self, run_id: str, iteration: int, model_name: str | None = None,
+                           sink: Sink | None = None) -> ModelVersion:
+        """`AutoMLRun.register_model(iteration=…)` on the run's AutoML step."""
+        from azureml.train.automl.run import AutoMLRun
+
+        sink = sink or Sink()
+        name = model_name or default_model_name(self.get_run(run_id))
+        if not NAME_PATTERN.match(name or ""):
+            raise UserInputError(f"'{name}' is not a model name; use letters, digits, '_', '-' or '.', "
+                                 "starting with a letter or digit")
+        step = self._step_run(run_id, "automl")
+        sink.progress(None, f"registering iteration {iteration} as {name}")
+        model = AutoMLRun(step.experiment, step.id).register_model(model_name=name, iteration=iteration)
+        return model_record(model)
+
+    def plan_delete(self, kind: str, ref, with_runs: bool = False) -> DeletionPlan:
+        if kind != MODEL:
+            raise NotAvailableError(self.capabilities.why_not("delete"))
+        name, version = ref
+        self.get_model(name, version)
+        return ModelDeletion(models=[(name, int(version))])
+
+    def delete(self, plan: DeletionPlan) -> dict:
+        from azureml.core import Model
+
+        if plan.runs or plan.datasets:
+            raise NotAvailableError(self.capabilities.why_not("delete"))
+        for name, version in plan.models:
+            Model(self.workspace, name=name, version=version).delete()
+        return {"runs": [], "datasets": [], "models": [f"{n}:{v}" for n, v in plan.models], "bytes_freed": 0}
+
+    def disk_usage(self, top: int = 20) -> dict:
+        raise NotAvailableError(self.capabilities.why_not("disk_usage"))
+
+
+@dataclass
+class ModelDeletion:
+    """Model versions to delete from an Azure ML workspace (the service does not say their size)."""
+
+    models: list[tuple[str, int]]
+    runs: list[str] = field(default_factory=list)
+    datasets: list[tuple[str, int]] = field(default_factory=list)
+
+    def describe(self) -> str:
+        return f"{len(self.models)} model version(s): " + ", ".join(f"{n}:{v}" for n, v in self.models)
+
+    def size(self) -> int:
+        return 0
 
 
 def submission_error(exc: Exception, ref: WorkspaceRef) -> Exception:

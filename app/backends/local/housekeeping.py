@@ -16,18 +16,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from app.core import runs as rs
-from app.core.errors import UserInputError
+from app.core.errors import InUseError, UserInputError
 
 TRASH_DIR = ".trash"
 JOURNAL = "journal.json"
-
-
-class InUseError(UserInputError):
-    """The thing to delete is used by runs that would have to go too; `runs` names them."""
-
-    def __init__(self, message: str, runs: list[str]):
-        super().__init__(message)
-        self.runs = runs
 
 
 @dataclass

@@ -14,15 +14,15 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from app.backends.local.model_registry import commit_model
+from app.backends.local.model_registry import commit_model, test_split
 from app.backends.local.submit import package_versions
 from app.core import catalog
 from app.core import runs as rs
 from app.core.errors import UserInputError
 from app.core.metrics import MODEL_FILE
 from app.core.progress import Sink
-from app.core.runs import IterationRecord, ModelVersion, RunRecord
-from app.core.spec import NAME_PATTERN, parse_spec
+from app.core.runs import IterationRecord, ModelVersion, RunRecord, default_model_name
+from app.core.spec import NAME_PATTERN
 
 PARAMS_FILE = "dataprep_params.json"
 
@@ -50,12 +50,14 @@ def register_iteration(backend, run_ref: str, iteration: int, model_name: str | 
             (staged / "model.pkl").write_bytes((folder / MODEL_FILE).read_bytes())
             packages = _packages_at_training(run, summary)
             refitted = False
+            measured = test_split(summary)
         else:
             model = refit_iteration(backend, run, record, sink)
             sink.check()
             (staged / "model.pkl").write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
             packages = package_versions()
             refitted = True
+            measured = {}  # the test split scored only the saved model
         sink.progress(0.95, f"registering {name}")
         params = prep_outputs.get("dataprep_params")
         extras = {PARAMS_FILE: Path(params) if params else None}
@@ -66,21 +68,10 @@ def register_iteration(backend, run_ref: str, iteration: int, model_name: str | 
                                "label_column": summary.get("label_column"), "has_dataprep": bool(params),
                                "automl_step_run_id": summary.get("step_run_id"),
                                "iteration_run_id": record.run_id, "run_algorithm": record.run_algorithm,
-                               "refitted": refitted}}
+                               "refitted": refitted, **measured}}
         model_version = commit_model(backend, name, staged, "model.pkl", extras, info)
     sink.progress(1.0, f"registered {model_version.name}:{model_version.version}")
     return model_version
-
-
-def default_model_name(run: RunRecord) -> str:
-    """The run's registered model name (its register step's), else '<experiment>_model'."""
-    try:
-        spec = parse_spec(run.spec_yaml)
-        if spec.register is not None:
-            return spec.resolved_model_name(run.parameters)
-    except Exception:  # noqa: BLE001 - an unreadable old spec just loses the default
-        pass
-    return f"{run.experiment}_model"
 
 
 def _iteration(run: RunRecord, iteration: int) -> IterationRecord:

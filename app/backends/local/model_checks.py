@@ -8,11 +8,10 @@ with an import error deep inside pickle.
 from __future__ import annotations
 
 import pickletools
-import platform
-from importlib import metadata
 from pathlib import Path
 
 from app.backends.local.model_registry import file_sha256
+from app.core.environment import installed_version
 from app.core.errors import UserInputError
 from app.core.runs import ModelVersion
 
@@ -33,15 +32,6 @@ def verify_hash(model: ModelVersion) -> Path:
             f"but the registry recorded {model.content_hash[:12]}…); it was not loaded. "
             "Register the model again from its run")
     return path
-
-
-def installed_version(package: str) -> str | None:
-    if package == "python":
-        return platform.python_version()
-    try:
-        return metadata.version(package)
-    except metadata.PackageNotFoundError:
-        return None
 
 
 def package_mismatches(recorded: dict) -> list[str]:

@@ -23,6 +23,13 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def test_split(summary: dict) -> dict:
+    """The held-out test-split score of the AutoML step's saved model, for the model's properties."""
+    if summary.get("test_score") is None:
+        return {}
+    return {"test_score": summary["test_score"], "test_rows": summary.get("test_rows")}
+
+
 def commit_model(backend, name: str, source_dir: Path, model_file: str, extra_files: dict[str, Path],
                  info: dict) -> ModelVersion:
     """Copy the model (and its companions) into models/<name>/<next version> and record it.

@@ -14,6 +14,7 @@ from app.backends.local.records import (compute_from_row, dataset_from_row, iter
 from app.backends.local.store import Store
 from app.backends.local.submit import submit_run, validate_for_workspace
 from app.core import runs as rs
+from app.core.backend import DATASET, MODEL, RUN, Capabilities, DeletionPlan
 from app.core.errors import NotFoundError, UserInputError
 from app.core.metrics import METRICS_FILE, MODEL_FILE
 from app.core.progress import Sink
@@ -25,6 +26,10 @@ class LocalBackend:
     """A local workspace folder; opening it marks runs whose executor died as Failed."""
 
     kind = "local"
+    capabilities = Capabilities(validation_target="local", predict=True, register_iteration=True,
+                                delete=frozenset({RUN, DATASET, MODEL}), disk_usage=True,
+                                unavailable={"create_compute": "A local workspace runs every step on this machine "
+                                                               "(compute 'local'); clusters are made on Azure ML."})
 
     def __init__(self, root: Path, max_concurrent_runs: int = 1, recover: bool = True):
         self.layout = Layout(Path(root).expanduser().resolve())
@@ -233,6 +238,40 @@ class LocalBackend:
             what = f"{name}:{version}" if version else name
             raise NotFoundError(f"no model '{what}' in this workspace (see: automl-desk models list)")
         return model_from_row(row)
+
+    def predict(self, name: str, version: int | None, data_path, out_path, sink: Sink | None = None,
+                **options) -> dict:
+        from app.backends.local.predict import predict_file
+
+        return predict_file(self, name, version, data_path, out_path, sink, **options)
+
+    def register_iteration(self, run_id: str, iteration: int, model_name: str | None = None,
+                           sink: Sink | None = None) -> ModelVersion:
+        from app.backends.local.iteration_refit import register_iteration
+
+        return register_iteration(self, run_id, iteration, model_name, sink)
+
+    # -- housekeeping -------------------------------------------------------------------------
+    def plan_delete(self, kind: str, ref, with_runs: bool = False) -> DeletionPlan:
+        from app.backends.local import housekeeping as hk
+
+        if kind == RUN:
+            return hk.plan_runs(self, [ref] if isinstance(ref, str) else list(ref), with_dependents=with_runs)
+        if kind == DATASET:
+            return hk.plan_dataset(self, *ref, with_runs=with_runs)
+        if kind == MODEL:
+            return hk.plan_model(self, *ref)
+        raise UserInputError(f"cannot delete a '{kind}'; choose run, dataset or model")
+
+    def delete(self, plan: DeletionPlan) -> dict:
+        from app.backends.local import housekeeping as hk
+
+        return hk.execute(self, plan)
+
+    def disk_usage(self, top: int = 20) -> dict:
+        from app.backends.local import housekeeping as hk
+
+        return hk.disk_usage(self, top=top)
 
     # -- recovery -----------------------------------------------------------------------------
     def recover_interrupted(self) -> list[str]:
