@@ -50,6 +50,17 @@ def backend_from(args):
     return open_backend(args.workspace)
 
 
+def backend_that_can(args, capability: str, allowed: bool | None = None):
+    """The workspace, if it can do `capability` (or `allowed` says so); else exit 2 saying where to."""
+    from app.core.errors import NotAvailableError
+
+    backend = backend_from(args)
+    caps = backend.capabilities
+    if not (getattr(caps, capability) if allowed is None else allowed(caps)):
+        raise NotAvailableError(caps.why_not(capability))
+    return backend
+
+
 def _workspace_first(argv: list[str]) -> list[str]:
     """Accept `--workspace` anywhere on the line, not only before the command."""
     rest, front, i = [], [], 0

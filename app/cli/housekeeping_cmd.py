@@ -3,15 +3,15 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import add_json_flag, print_json
+from app.cli import add_json_flag, backend_that_can, print_json
 from app.cli.output import parse_name_version, table
-from app.cli.predict_cmd import local_backend
-from app.core.errors import UserInputError
+from app.core.backend import DATASET, MODEL, RUN
+from app.core.errors import InUseError, UserInputError
 
 
 def register(sub) -> None:
     p = sub.add_parser("delete", help="delete a run, a dataset version or a model version (files included)")
-    p.add_argument("kind", choices=("run", "dataset", "model"))
+    p.add_argument("kind", choices=(RUN, DATASET, MODEL))
     p.add_argument("ref", metavar="RUN|NAME:V", help="run id (or unique prefix), or NAME:VERSION")
     p.add_argument("--with-runs", action="store_true",
                    help="also delete the runs that use this dataset version or reuse this run's outputs")
@@ -32,15 +32,13 @@ def _versioned(ref: str, kind: str) -> tuple[str, int]:
 
 
 def _plan(backend, args):
-    from app.backends.local import housekeeping as hk
-
-    if args.kind == "run":
-        return hk.plan_runs(backend, [args.ref], with_dependents=args.with_runs)
-    if args.kind == "dataset":
-        return hk.plan_dataset(backend, *_versioned(args.ref, "dataset"), with_runs=args.with_runs)
+    if args.kind == RUN:
+        return backend.plan_delete(RUN, [args.ref], with_runs=args.with_runs)
+    if args.kind == DATASET:
+        return backend.plan_delete(DATASET, _versioned(args.ref, "dataset"), with_runs=args.with_runs)
     if args.with_runs:
         raise UserInputError("--with-runs applies to runs and datasets; a model version is deleted on its own")
-    return hk.plan_model(backend, *_versioned(args.ref, "model"))
+    return backend.plan_delete(MODEL, _versioned(args.ref, "model"))
 
 
 def _confirmed(description: str) -> bool:
@@ -51,17 +49,15 @@ def _confirmed(description: str) -> bool:
 
 
 def handle_delete(args) -> int:
-    from app.backends.local import housekeeping as hk
-
-    backend = local_backend(args, "delete")
+    backend = backend_that_can(args, "delete", allowed=lambda caps: args.kind in caps.delete)
     try:
         plan = _plan(backend, args)
-    except hk.InUseError as exc:
+    except InUseError as exc:
         raise UserInputError(f"{exc} (add --with-runs to delete them with it)") from None
     if not args.yes and not _confirmed(f"{plan.describe()} ({_size(plan.size())})"):
         print("nothing deleted")
         return 0
-    result = hk.execute(backend, plan)
+    result = backend.delete(plan)
     if args.json:
         print_json(result)
     else:
@@ -78,9 +74,7 @@ def _size(n: int) -> str:
 
 
 def handle_usage(args) -> int:
-    from app.backends.local import housekeeping as hk
-
-    usage = hk.disk_usage(local_backend(args, "usage"), top=args.top)
+    usage = backend_that_can(args, "disk_usage").disk_usage(top=args.top)
     if args.json:
         print_json(usage)
         return 0

@@ -36,7 +36,10 @@ def handle_show(args) -> int:
     if args.json:
         print_json(as_json(m))
         return 0
-    print(f"{m.name}:{m.version}  task {m.task}  {m.primary_metric} = {number(m.metric_value)}")
+    print(f"{m.name}:{m.version}  task {m.task}  {m.primary_metric} = {number(m.metric_value)} (validation)")
+    if m.properties.get("test_score") is not None:
+        print(f"test split: {m.primary_metric} = {number(m.properties['test_score'])} "
+              f"on {m.properties.get('test_rows') or '?'} held-out rows")
     print(f"run {m.run_id}  iteration {m.iteration}  dataset {m.dataset}")
     print(f"file {m.path}  ({m.size_bytes:,} bytes, sha256 {m.content_hash[:16]}…)")
     packages = m.properties.get("packages") or {}

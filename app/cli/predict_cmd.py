@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import sys
 
-from app.cli import add_json_flag, backend_from, print_json
+from app.cli import add_json_flag, backend_that_can, print_json
 from app.cli.output import parse_name_version
 from app.core.errors import UserInputError
 from app.core.progress import Sink
@@ -28,17 +28,7 @@ def register(sub) -> None:
     p.set_defaults(handler=handle_predict)
 
 
-def local_backend(args, what: str):
-    backend = backend_from(args)
-    if getattr(backend, "kind", "") != "local":
-        raise UserInputError(f"{what} works on local workspaces; on Azure ML, download the model "
-                             "(automl-desk runs show RUN) and use it in an Azure environment")
-    return backend
-
-
 def handle_predict(args) -> int:
-    from app.backends.local.predict import predict_file, predict_next_periods
-
     if args.chunk_rows < 1:
         raise UserInputError("--chunk-rows must be 1 or more")
     if (args.data is None) == (args.periods is None):
@@ -46,11 +36,11 @@ def handle_predict(args) -> int:
     if args.periods is not None and args.periods < 1:
         raise UserInputError("--periods must be 1 or more")
     name, version = parse_name_version(args.model)
-    backend = local_backend(args, "predict")
+    backend = backend_that_can(args, "predict")
     if args.periods is not None:
-        summary = predict_next_periods(backend, name, version, args.periods, args.output, Sink())
+        summary = backend.predict_next_periods(name, version, args.periods, args.output, Sink())
     else:
-        summary = predict_file(backend, name, version, args.data, args.output, Sink(), chunk_rows=args.chunk_rows)
+        summary = backend.predict(name, version, args.data, args.output, Sink(), chunk_rows=args.chunk_rows)
     for warning in summary["warnings"]:
         print(f"warning: {warning}", file=sys.stderr)
     if args.json:

@@ -63,7 +63,7 @@ def _summary(backend, run_id: str) -> dict | None:
 
 def handle_cancel(args) -> int:
     backend = backend_from(args)
-    run_id = backend.resolve_run_id(args.run) if hasattr(backend, "resolve_run_id") else args.run
+    run_id = backend.resolve_run_id(args.run)
     backend.cancel(run_id)
     print(f"Cancel requested for run {run_id}")
     return 0

@@ -124,6 +124,11 @@ class Backend(Protocol):
         """Write `data_path`'s rows plus the model's predictions to `out_path` (CSV); returns a summary
         (model, rows, output, columns, warnings, dataprep). Needs `capabilities.predict`."""
 
+    def predict_next_periods(self, name: str, version: int | None, periods: int, out_path,
+                             sink: Sink | None = None) -> dict:
+        """A forecasting model's next `periods` periods of every series, written and summarised like
+        `predict`. Needs `capabilities.predict`."""
+
     def register_iteration(self, run_id: str, iteration: int, model_name: str | None = None,
                            sink: Sink | None = None) -> ModelVersion:
         """Register one iteration's model of a finished run. Needs `capabilities.register_iteration`."""

@@ -1,11 +1,10 @@
 """The main window: menus, a tabbed centre, a status bar; it composes widgets and holds no logic.
 
-The run monitor docks itself in through `app.ui.monitor.integration.install_monitor(window)`.
+Its features are installed explicitly: the run monitor (`install_monitor`), then the registered
+models (`install_models`), which uses the monitor's public signals and methods.
 """
 from __future__ import annotations
 
-import importlib
-import importlib.util
 import logging
 from pathlib import Path
 
@@ -18,6 +17,8 @@ from app.core.spec import load_spec, save_spec
 from app.ui import diagnostics, logs
 from app.ui.jobs import call
 from app.ui.main_menus import build_menus
+from app.ui.monitor.integration import install_monitor
+from app.ui.registry.integration import install_models
 from app.ui.reporter import ErrorReporter
 from app.ui.run_control import RunControl
 from app.ui.settings import UiSettings
@@ -26,7 +27,6 @@ from app.ui.workers import JobRunner
 from app.ui.wording import count
 
 log = logging.getLogger(__name__)
-MONITOR_MODULE = "app.ui.monitor.integration"
 CLOSE_CANCEL, CLOSE_KEEP, CLOSE_STAY = "cancel", "keep", "stay"
 
 
@@ -96,7 +96,8 @@ class MainWindow(QMainWindow):
         if geometry is not None:
             self.restoreGeometry(geometry)
         if with_monitor:
-            self._install_monitor()
+            self.monitor = install_monitor(self)
+            self.models = install_models(self, self.monitor)
 
     def prewarm(self) -> None:
         """Load pandas and matplotlib on a worker (see app.ui.prewarm); call once the window shows."""
@@ -109,16 +110,6 @@ class MainWindow(QMainWindow):
     def backend(self):
         """The open workspace's Backend, or None."""
         return self._backend
-
-    def _install_monitor(self) -> None:
-        if importlib.util.find_spec(MONITOR_MODULE) is None:
-            return
-        try:
-            importlib.import_module(MONITOR_MODULE).install_monitor(self)
-            importlib.import_module("app.ui.registry.integration").install_models(self)
-        except Exception as exc:  # noqa: BLE001 - a broken monitor must not stop the app from opening
-            log.exception("run monitor not installed")
-            self.reporter.report(f"The run monitor could not be loaded: {exc}")
 
     def connect_workspace(self, location: str | None) -> None:
         """Open `location` on a worker (None: the default workspace); the status bar follows."""
@@ -284,7 +275,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def export_script(self) -> None:
-        from app.ui.wizard.review_page import export_script
+        from app.backends import export_script
 
         if self.spec is None:
             return
@@ -304,7 +295,7 @@ class MainWindow(QMainWindow):
         self.start_page.set_recent(recent)
 
     def _update_actions(self) -> None:
-        from app.ui.wizard.review_page import exporter_available
+        from app.backends import exporter_available
 
         has_spec, has_backend = self.spec is not None, self._backend is not None
         self.actions["save"].setEnabled(has_spec)

@@ -77,7 +77,7 @@ class ComputesDialog(QDialog):
         self.list = QListWidget()
         self.status = QLabel()
         create = QPushButton("Create cluster…")
-        create.setVisible(backend.kind == "azure")
+        create.setVisible(backend.capabilities.create_compute)
         create.clicked.connect(self._create)
         close = QDialogButtonBox(QDialogButtonBox.StandardButton.Close)
         close.rejected.connect(self.reject)

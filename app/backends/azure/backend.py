@@ -256,6 +256,10 @@ class AzureBackend:
                 **options) -> dict:
         raise NotAvailableError(self.capabilities.why_not("predict"))
 
+    def predict_next_periods(self, name: str, version: int | None, periods: int, out_path,
+                             sink: Sink | None = None) -> dict:
+        raise NotAvailableError(self.capabilities.why_not("predict"))
+
     def register_iteration(self, run_id: str, iteration: int, model_name: str | None = None,
                            sink: Sink | None = None) -> ModelVersion:
         """`AutoMLRun.register_model(iteration=…)` on the run's AutoML step."""

@@ -245,6 +245,12 @@ class LocalBackend:
 
         return predict_file(self, name, version, data_path, out_path, sink, **options)
 
+    def predict_next_periods(self, name: str, version: int | None, periods: int, out_path,
+                             sink: Sink | None = None) -> dict:
+        from app.backends.local.predict import predict_next_periods
+
+        return predict_next_periods(self, name, version, periods, out_path, sink)
+
     def register_iteration(self, run_id: str, iteration: int, model_name: str | None = None,
                            sink: Sink | None = None) -> ModelVersion:
         from app.backends.local.iteration_refit import register_iteration

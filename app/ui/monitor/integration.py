@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Slot
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabBar, QToolButton, QWidget
 from shiboken6 import isValid
@@ -21,7 +21,16 @@ METRICS_FILE_FILTER = "AutoML metrics (metrics_data *.json);;All files (*)"
 
 
 class MonitorController(QObject):
-    """Owns the runs dock, the run-view / compare / metrics-file tabs and their actions."""
+    """Owns the runs dock, the run-view / compare / metrics-file tabs and their actions.
+
+    Other features use only its signals and public methods (`current_run_selection`,
+    `selected_run_ids`, `runs_deleted`); it alone opens and closes its tabs.
+    """
+
+    iteration_menu_requested = Signal(str, object, QPoint)
+    """(run id, IterationRecord, global position): a leaderboard row's context menu was asked for."""
+    run_ended = Signal(str)
+    """A run shown in a tab has reached a terminal status (what it registered now exists)."""
 
     def __init__(self, window: QMainWindow):
         super().__init__(window)
@@ -129,8 +138,33 @@ class MonitorController(QObject):
         self.run_views[run_id] = view
         view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
         view.snapshot_applied.connect(lambda snapshot, v=view: self._run_view_updated(v, snapshot))
+        view.run_finished.connect(self.run_ended)
+        view.leaderboard.iteration_menu_requested.connect(
+            lambda iteration, pos, r=run_id: self.iteration_menu_requested.emit(r, iteration, pos))
         self._add_tab(view, f"Run {run_id[:8]}")
         return view
+
+    def current_run_selection(self) -> tuple[str | None, int | None]:
+        """The run shown in the current tab and the iteration selected in its leaderboard."""
+        widget = self.tabs.currentWidget() if self.tabs is not None else None
+        view = next((v for v in self.run_views.values() if v is widget), None)
+        if view is None:
+            return None, None
+        iteration = view.leaderboard.selected_iteration()
+        return view.run_id, None if iteration is None else iteration.iteration
+
+    def selected_run_ids(self) -> list[str]:
+        """The runs selected in the Runs dock."""
+        return self.dock.selected_run_ids()
+
+    @Slot(list)
+    def runs_deleted(self, run_ids: list) -> None:
+        """Runs that no longer exist: their tabs close and the dock lists what is left."""
+        for run_id in run_ids:
+            view = self.run_views.get(run_id)
+            if view is not None:
+                self._close_widget(view)
+        self.dock.refresh()
 
     @Slot()
     def compare_selected(self):

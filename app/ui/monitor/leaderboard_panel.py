@@ -1,7 +1,7 @@
 """The leaderboard table with a pipeline filter, optional metric columns and a details dialog."""
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal, Slot
+from PySide6.QtCore import QPoint, Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QMenu, QTableView,
                                QToolButton, QVBoxLayout, QWidget)
 
@@ -22,6 +22,8 @@ class LeaderboardPanel(QWidget):
 
     iteration_opened = Signal(object)
     """The IterationRecord the user opened (double-click or Enter)."""
+    iteration_menu_requested = Signal(object, QPoint)
+    """(IterationRecord, global position): the user asked for a row's context menu."""
 
     def __init__(self, parent=None):
         super().__init__(parent)
@@ -55,6 +57,8 @@ class LeaderboardPanel(QWidget):
         self.view.horizontalHeader().setStretchLastSection(True)
         # activated is the platform's "open" gesture (double-click or Enter): doubleClicked as well opened two
         self.view.activated.connect(self._open)
+        self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
+        self.view.customContextMenuRequested.connect(self._menu_requested)
         self.model.modelReset.connect(self._after_reset)
         self.iteration_opened.connect(self.open_details)
 
@@ -116,6 +120,17 @@ class LeaderboardPanel(QWidget):
             action.setCheckable(True)
             action.setChecked(name not in self._hidden_optional)
             action.toggled.connect(lambda on, n=name: self.set_column_visible(n, on))
+
+    def selected_iteration(self) -> IterationRecord | None:
+        rows = self.view.selectionModel().selectedRows()
+        return self.model.iteration_at(self.proxy.mapToSource(rows[0]).row()) if rows else None
+
+    @Slot(QPoint)
+    def _menu_requested(self, pos: QPoint) -> None:
+        source = self.proxy.mapToSource(self.view.indexAt(pos))
+        if source.isValid():
+            self.iteration_menu_requested.emit(self.model.iteration_at(source.row()),
+                                               self.view.viewport().mapToGlobal(pos))
 
     @Slot(object)
     def _open(self, index) -> None:

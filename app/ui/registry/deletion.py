@@ -8,24 +8,21 @@ from __future__ import annotations
 from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import QMessageBox, QWidget
 
-from app.backends.local import housekeeping as hk
+from app.core.backend import DATASET, MODEL, RUN
+from app.core.errors import InUseError
 from app.ui.registry.models_table import human_size
 
 
 def _plan(backend, kind: str, ref, with_runs: bool, sink=None):
     """('plan', Deletion) or ('in_use', message, run ids) when runs would have to go too."""
     try:
-        if kind == "run":
-            return "plan", hk.plan_runs(backend, list(ref), with_dependents=with_runs)
-        if kind == "dataset":
-            return "plan", hk.plan_dataset(backend, *ref, with_runs=with_runs)
-        return "plan", hk.plan_model(backend, *ref)
-    except hk.InUseError as exc:
+        return "plan", backend.plan_delete(kind, ref, with_runs)
+    except InUseError as exc:
         return "in_use", str(exc), exc.runs
 
 
 def _execute(backend, plan, sink=None) -> dict:
-    return hk.execute(backend, plan)
+    return backend.delete(plan)
 
 
 def ask(parent: QWidget, title: str, text: str) -> bool:
@@ -47,13 +44,13 @@ class DeletionFlow(QObject):
         """(title, text) -> bool; replaced in tests."""
 
     def delete_model(self, name: str, version: int) -> None:
-        self._start("model", (name, version))
+        self._start(MODEL, (name, version))
 
     def delete_dataset(self, name: str, version: int) -> None:
-        self._start("dataset", (name, version))
+        self._start(DATASET, (name, version))
 
     def delete_runs(self, run_ids: list[str]) -> None:
-        self._start("run", tuple(run_ids))
+        self._start(RUN, tuple(run_ids))
 
     def _start(self, kind: str, ref, with_runs: bool = False) -> None:
         self.runner.start(_plan, self.backend, kind, ref, with_runs,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from html import escape
 
-from app.backends.local.model_checks import installed_version
+from app.core.environment import installed_version
 from app.core.runs import ModelVersion
 from app.ui.registry.models_table import human_size
 
@@ -30,16 +30,26 @@ def package_rows(recorded: dict) -> tuple[str, int]:
     return "".join(rows), mismatches
 
 
+def scores_text(m: ModelVersion) -> str:
+    """The validation score the search ranked by, and the held-out test-split score beside it."""
+    props = m.properties or {}
+    validation = "not recorded" if m.metric_value is None else f"{m.metric_value:.4f}"
+    test = props.get("test_score")
+    rows = f" on {props['test_rows']:,} held-out rows" if props.get("test_rows") else ""
+    held_out = f"test split {test:.4f}{rows}" if isinstance(test, (int, float)) else "no test split scored"
+    return f"validation {validation} · {held_out}"
+
+
 def details_html(m: ModelVersion) -> str:
     props = m.properties or {}
-    value = "" if m.metric_value is None else f" = {m.metric_value:.4f}"
     iteration = "" if m.iteration is None else f", iteration {m.iteration}"
     if props.get("refitted"):
         iteration += " (refitted on demand)"
     prep = ("saved parameters are applied to new data before predicting" if props.get("has_dataprep")
             else "none (predict on data shaped like the training data)")
     lines = [
-        _row("Task", escape(f"{m.task} · {m.primary_metric}{value}")),
+        _row("Task", escape(f"{m.task} · {m.primary_metric}")),
+        _row("Scores", escape(scores_text(m))),
         _row("Source run", escape(f"{m.run_id or 'unknown'}{iteration}")),
         _row("Dataset", escape(m.dataset or "unknown")),
         _row("Data prep", escape(prep)),

@@ -5,12 +5,13 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTableView, QTextBrowser, QVBoxLayout, QWidget)
 
+from app.core.backend import MODEL, Capabilities
 from app.core.runs import ModelVersion
 from app.ui.registry.deletion import DeletionFlow
 from app.ui.registry.model_details import details_html
 from app.ui.registry.models_table import MODEL_ROLE, ModelsProxy, ModelsTableModel
 
-LOCAL_ONLY = "Available on local workspaces"
+NOTE_STYLE = "color: #666;"
 
 
 def _list_models(backend, sink=None) -> list[ModelVersion]:
@@ -70,6 +71,13 @@ class ModelsView(QWidget):
         self.details.setOpenLinks(False)
         self.message = QLabel("No workspace open.")
         self.message.setWordWrap(True)
+        self.unavailable = QLabel()
+        """Says plainly which of the buttons this workspace cannot do, and where to do it instead."""
+        self.unavailable.setWordWrap(True)
+        self.unavailable.setStyleSheet(NOTE_STYLE)
+        self.unavailable.hide()
+        self._tips = {button: button.toolTip() for button in
+                      (self.predict_button, self.register_button, self.delete_button)}
 
         bar = QHBoxLayout()
         bar.addWidget(self.filter, 1)
@@ -83,6 +91,7 @@ class ModelsView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(6, 6, 6, 6)
         layout.addLayout(bar)
+        layout.addWidget(self.unavailable)
         layout.addWidget(split, 1)
         layout.addWidget(self.message)
         self._update_buttons()
@@ -97,11 +106,27 @@ class ModelsView(QWidget):
             self.deletion.failed.connect(self.message.setText)
         self.model.set_models([])
         self.details.clear()
+        self._show_unavailable()
         self.refresh()
 
     @property
-    def is_local(self) -> bool:
-        return getattr(self.backend, "kind", "") == "local"
+    def capabilities(self) -> Capabilities:
+        return self.backend.capabilities if self.backend is not None else Capabilities()
+
+    def _allowed(self) -> dict[QPushButton, tuple[bool, str]]:
+        """Per action button: (can this workspace do it, the capability's name)."""
+        caps = self.capabilities
+        return {self.predict_button: (caps.predict, "predict"),
+                self.register_button: (caps.register_iteration, "register_iteration"),
+                self.delete_button: (MODEL in caps.delete, "delete")}
+
+    def _show_unavailable(self) -> None:
+        caps = self.capabilities
+        off = [(button.text().rstrip("…"), caps.why_not(name)) for button, (ok, name) in self._allowed().items()
+               if not ok]
+        self.unavailable.setText("<br>".join(f"<b>{what}</b> is not available on this workspace: {why}"
+                                             for what, why in off))
+        self.unavailable.setVisible(self.backend is not None and bool(off))
 
     @Slot()
     def refresh(self) -> None:
@@ -147,13 +172,15 @@ class ModelsView(QWidget):
 
     def _update_buttons(self) -> None:
         chosen = self.selected_model() is not None
-        for button in (self.predict_button, self.delete_button, self.register_button):
-            button.setEnabled(self.is_local and (chosen or button is self.register_button))
-            button.setToolTip(button.toolTip() if self.is_local or self.backend is None else LOCAL_ONLY)
+        for button, (allowed, name) in self._allowed().items():
+            allowed = allowed and self.backend is not None
+            button.setEnabled(allowed and (chosen or button is self.register_button))
+            button.setToolTip(self._tips[button] if allowed or self.backend is None
+                              else self.capabilities.why_not(name))
         self.refresh_button.setEnabled(self.backend is not None)
 
     # -- actions ---------------------------------------------------------------------------------
-    def _dialog(self, key: str, make):
+    def show_dialog(self, key: str, make):
         """One live dialog per kind: an idle old one is replaced, a busy one is shown again."""
         old = self.dialogs.get(key)
         if old is not None and getattr(old, "handle", None) is not None:
@@ -170,14 +197,14 @@ class ModelsView(QWidget):
         from app.ui.registry.predict_dialog import PredictDialog
 
         m = self.selected_model()
-        if m is None or not self.is_local:
+        if m is None or not self.capabilities.predict:
             return None
-        return self._dialog("predict", lambda: PredictDialog(self.backend, m, self.runner, self))
+        return self.show_dialog("predict", lambda: PredictDialog(self.backend, m, self.runner, self))
 
     @Slot()
     def delete_selected(self) -> None:
         m = self.selected_model()
-        if m is not None and self.deletion is not None and self.is_local:
+        if m is not None and self.deletion is not None and MODEL in self.capabilities.delete:
             self.deletion.delete_model(m.name, m.version)
 
     def _deleted(self, result: dict) -> None:

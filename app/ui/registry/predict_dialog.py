@@ -7,7 +7,6 @@ from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit,
                                QPushButton, QSpinBox, QVBoxLayout, QWidget)
 
-from app.backends.local.predict import predict_file, predict_next_periods
 from app.core.runs import ModelVersion
 from app.ui.registry.job_dialog import JobDialog
 
@@ -161,11 +160,11 @@ class PredictDialog(JobDialog):
         self.status.setText("Checking the model…")
         self.warnings.hide()
         if self._by_periods():
-            job, source = predict_next_periods, self.periods.value()
+            job, source = self.backend.predict_next_periods, self.periods.value()
         else:
-            job, source = predict_file, self.data_edit.text().strip()
+            job, source = self.backend.predict, self.data_edit.text().strip()
         self.handle = self.runner.start(
-            job, self.backend, self.model.name, self.model.version, source,
+            job, self.model.name, self.model.version, source,
             self.output_edit.text().strip(), on_result=self._done, on_failed=self._failed,
             on_progress=self.show_progress, on_cancelled=self._cancelled, on_finished=self._finished)
 

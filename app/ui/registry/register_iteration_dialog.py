@@ -4,9 +4,8 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QComboBox, QFormLayout, QLabel, QLineEdit, QVBoxLayout, QWidget
 
-from app.backends.local.iteration_refit import default_model_name, register_iteration
 from app.core import runs as rs
-from app.core.runs import RunRecord
+from app.core.runs import RunRecord, default_model_name
 from app.ui.registry.job_dialog import JobDialog
 
 
@@ -102,7 +101,7 @@ class RegisterIterationDialog(JobDialog):
             return
         self.set_running(True, self.inputs)
         self.handle = self.runner.start(
-            register_iteration, self.backend, self.run.run_id, self.iteration_combo.currentData(),
+            self.backend.register_iteration, self.run.run_id, self.iteration_combo.currentData(),
             self.name_edit.text().strip(), on_result=self._registered, on_failed=self._failed,
             on_progress=self.show_progress, on_cancelled=lambda: self.status.setText("Canceled; nothing registered."),
             on_finished=self._finished)

@@ -5,14 +5,13 @@ from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QHeaderView, QLabel, QProgressBar, QTableWidget,
                                QTableWidgetItem, QVBoxLayout, QWidget)
 
-from app.backends.local.housekeeping import disk_usage
 from app.ui.registry.models_table import human_size
 
 ROW_HEIGHT = 22
 
 
 def _usage(backend, sink=None) -> dict:
-    return disk_usage(backend, top=15)
+    return backend.disk_usage(top=15)
 
 
 def _table(headers: list[str], stretch: int) -> QTableWidget:

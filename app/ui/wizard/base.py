@@ -88,7 +88,7 @@ class SpecPage(QWizardPage):
     @property
     def target(self) -> str:
         backend = self.backend
-        return "azure" if backend is not None and backend.kind == "azure" else "local"
+        return backend.capabilities.validation_target if backend is not None else "local"
 
     def extra_problems(self) -> list[Problem]:
         """Problems a page finds itself (e.g. a field that does not parse) before the core validator."""

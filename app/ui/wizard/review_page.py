@@ -1,7 +1,6 @@
 """Page 7: the spec as YAML, save it, export the Azure script, set this run's parameters, submit."""
 from __future__ import annotations
 
-import importlib.util
 from pathlib import Path
 
 from PySide6.QtCore import Slot
@@ -9,33 +8,13 @@ from PySide6.QtGui import QFontDatabase
 from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QVBoxLayout)
 
+from app.backends import export_with_notes, exporter_available
 from app.core.spec import copy_spec, save_spec
 from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
 from app.ui.wizard.dry_run_panel import DryRunPanel, local_copy
 from app.ui.wizard.names import experiment_for
 from app.ui.wizard.register_page import PARAMETER
-
-EXPORT_MODULE = "app.backends.azure.export"
-
-
-def exporter_available() -> bool:
-    try:
-        return importlib.util.find_spec(EXPORT_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
-
-
-def export_script(spec, dataset_sources=()) -> str:
-    return export_with_notes(spec, dataset_sources)[0]
-
-
-def export_with_notes(spec, dataset_sources=()) -> tuple[str, list[str]]:
-    """The script by the CLI's rule (a local compute exports as cpu-cluster) and what it changed."""
-    from app.backends.azure.export import ExportTarget, export_script as export, for_azure
-
-    azure_spec, notes = for_azure(spec)
-    return export(azure_spec, ExportTarget(dataset_sources=list(dataset_sources), notes=notes)), notes
 
 
 class ReviewPage(SpecPage):

@@ -1,7 +1,6 @@
 """Page 1: choose and connect a workspace — a local folder, or an Azure ML workspace."""
 from __future__ import annotations
 
-import importlib.util
 import re
 from pathlib import Path
 
@@ -10,11 +9,10 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
                                QHBoxLayout, QLabel, QLineEdit, QProgressBar, QPushButton, QRadioButton,
                                QVBoxLayout, QWidget, QWizardPage)
 
-from app.backends import AZURE_PREFIX, default_workspace_dir
+from app.backends import AZURE_PREFIX, azure_available, default_workspace_dir
 from app.core.signin import AUTH_ENV, AUTH_LABELS, AUTH_MODES, default_auth_mode
 from app.ui.wizard.base import ERROR_STYLE, message_label
 
-AZURE_MODULE = "app.backends.azure.backend"
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 REMEMBERED_MODES = ("browser", "device_code")      # the modes whose tokens the app could keep
 
@@ -24,14 +22,6 @@ def subscription_problem(text: str) -> str | None:
         return ("A subscription ID is a GUID like 12345678-90ab-cdef-1234-567890abcdef "
                 "(Azure portal → Subscriptions, or the workspace's Overview page).")
     return None
-
-
-def azure_available() -> bool:
-    """True when the Azure backend module is present (it imports the SDK only when used)."""
-    try:
-        return importlib.util.find_spec(AZURE_MODULE) is not None
-    except ModuleNotFoundError:
-        return False
 
 
 def _browse_row(edit: QWidget, button: QPushButton) -> QWidget:
