@@ -21,3 +21,31 @@ def _isolated_user_dirs(tmp_path_factory, monkeypatch):
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
     monkeypatch.setenv("AUTOML_DESK_WORKSPACE", str(home / "workspace"))
     yield
+
+
+@pytest.fixture
+def make_fake_backend():
+    """Build in-memory Backends (tests/fakes/backend.py), each checked against the protocol."""
+    from app.core.backend import Backend
+    from tests.fakes.backend import FakeBackend
+
+    def make(**options) -> FakeBackend:
+        backend = FakeBackend(**options)
+        assert isinstance(backend, Backend)
+        return backend
+
+    return make
+
+
+@pytest.fixture
+def fake_backend(make_fake_backend):
+    """An in-memory local-like workspace with no datasets, runs or models."""
+    return make_fake_backend()
+
+
+@pytest.fixture
+def make_iteration():
+    """make_iteration(step_run_id, n, task="classification", seed=0): a deterministic IterationRecord."""
+    from tests.fakes.runs import make_iteration
+
+    return make_iteration

@@ -1,16 +1,9 @@
-"""Fixtures for the desktop app's tests: a fake backend and a wizard on it."""
+"""Fixtures for the desktop app's tests: a joined job runner, settings, a wizard on the fake backend."""
 from __future__ import annotations
 
 import pytest
 
 from app.locator import sample_dataset
-
-
-@pytest.fixture
-def fake_backend():
-    from .fake_backend import FakeBackend
-
-    return FakeBackend()
 
 
 @pytest.fixture

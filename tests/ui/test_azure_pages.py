@@ -3,24 +3,24 @@ from __future__ import annotations
 
 import json
 
+import pytest
 from PySide6.QtWidgets import QDialog
 
 from app.ui.wizard import wizard as w
 from app.ui.wizard.workspace_page import WorkspacePage
 
-from .fake_backend import FakeBackend
-
 SUBSCRIPTION = "12345678-90ab-cdef-1234-567890abcdef"
 
 
-def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wizard, monkeypatch):
+def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wizard, monkeypatch,
+                                                                 make_fake_backend):
     monkeypatch.setattr("app.ui.wizard.workspace_page.azure_available", lambda: True)
     opened = []
 
     def open_azure(location, **options):
         options["device_code_callback"]("To sign in, open the device login page and enter code ABC123")
         opened.append((location, options))
-        return FakeBackend(kind="azure", name="ml-ws", location="azure:")
+        return make_fake_backend(kind="azure", name="ml-ws", location="azure:")
 
     wizard = make_wizard(open_backend=open_azure)
     page = wizard.currentPage()
@@ -59,8 +59,8 @@ def test_azure_unavailable_is_disabled_with_a_note(qtbot, make_wizard):
     assert "not available" in page.azure_note.text()
 
 
-def test_azure_compute_page_creates_a_cluster(qtbot, make_wizard, titanic_csv):
-    azure = FakeBackend(kind="azure", name="ml-ws", location="azure:cfg.json")
+def test_azure_compute_page_creates_a_cluster(qtbot, make_wizard, titanic_csv, make_fake_backend):
+    azure = make_fake_backend(kind="azure", name="ml-ws", location="azure:cfg.json")
     wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv, azure)
     assert page.create_button.isVisibleTo(page)
     fill_create_dialog(qtbot, page, "gpu-2", max_nodes=2)
@@ -96,7 +96,7 @@ def test_subscription_id_must_be_a_guid_at_the_field(qtbot, make_wizard):
 
 
 def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connection(qtbot, make_wizard,
-                                                                                       monkeypatch):
+                                                                                       monkeypatch, make_fake_backend):
     from PySide6.QtCore import Qt
 
     monkeypatch.setenv("AUTOML_DESK_AZURE_AUTH", "device_code")
@@ -105,7 +105,7 @@ def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connec
 
     def open_azure(location, **options):
         opened.append(options)
-        return FakeBackend(kind="azure", name="ml-ws", location="azure:")
+        return make_fake_backend(kind="azure", name="ml-ws", location="azure:")
 
     wizard = make_wizard(open_backend=open_azure)
     wizard.show()
@@ -123,32 +123,38 @@ def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connec
     assert not page.remember_sign_in.isEnabled()
 
 
-class ProvisioningBackend(FakeBackend):
+@pytest.fixture
+def provisioning_backend(make_fake_backend):
     """An Azure fake whose cluster creation is the real waiting loop over SDK-shaped objects."""
 
-    def __init__(self, states):
-        super().__init__(kind="azure", name="ml-ws", location="azure:cfg.json")
-        self.states = states
+    def make(states):
+        backend = make_fake_backend(kind="azure", name="ml-ws", location="azure:cfg.json")
 
-    def create_compute(self, target, sink=None):
-        from types import SimpleNamespace
-        from unittest import mock
+        def create_compute(target, sink=None):
+            from types import SimpleNamespace
+            from unittest import mock
 
-        from app.backends.azure import computes
+            from app.backends.azure import computes
 
-        cluster = SimpleNamespace(name=target.name, type="AmlCompute", vm_size=target.vm_size, provisioning_state="",
-                                  scale_settings=SimpleNamespace(minimum_node_count=0, maximum_node_count=target.max_nodes),
-                                  vm_priority="Dedicated", provisioning_errors=None)
-        cluster.refresh_state = lambda: setattr(cluster, "provisioning_state", next(self.states))
-        workspace = SimpleNamespace(compute_targets={c.name: c for c in self.computes})
-        with mock.patch("azureml.core.compute.ComputeTarget.create", return_value=cluster):
-            made = computes.create_compute(workspace, target, sink, poll_seconds=0.05)
-        self.computes.append(made)
-        return made
+            cluster = SimpleNamespace(name=target.name, type="AmlCompute", vm_size=target.vm_size,
+                                      provisioning_state="", vm_priority="Dedicated", provisioning_errors=None,
+                                      scale_settings=SimpleNamespace(minimum_node_count=0,
+                                                                     maximum_node_count=target.max_nodes))
+            cluster.refresh_state = lambda: setattr(cluster, "provisioning_state", next(states))
+            workspace = SimpleNamespace(compute_targets={c.name: c for c in backend.computes})
+            with mock.patch("azureml.core.compute.ComputeTarget.create", return_value=cluster):
+                made = computes.create_compute(workspace, target, sink, poll_seconds=0.05)
+            backend.computes.append(made)
+            return made
+
+        backend.create_compute = create_compute
+        return backend
+
+    return make
 
 
 def walk_to_compute(qtbot, make_wizard, titanic_csv, backend):
-    from .test_wizard_validation import titanic_spec
+    from .wizard_steps import titanic_spec
 
     backend.register_dataset("titanic_ds", [titanic_csv])
     spec = titanic_spec()
@@ -179,12 +185,13 @@ def fill_create_dialog(qtbot, page, name, max_nodes=None):
 
 
 def test_provisioning_states_show_as_progress_and_stop_waiting_keeps_the_page_usable(qtbot, make_wizard,
-                                                                                        titanic_csv):
+                                                                                        titanic_csv,
+                                                                                        provisioning_backend):
     import itertools
 
     from PySide6.QtCore import Qt
 
-    wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv, ProvisioningBackend(itertools.repeat("Creating")))
+    wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv, provisioning_backend(itertools.repeat("Creating")))
     fill_create_dialog(qtbot, page, "gpu-2")
     qtbot.waitUntil(lambda: page.status.text().startswith("gpu-2: Creating ("), timeout=10_000)
     assert page.provisioning.isVisible() and page.stop_button.isVisible()
@@ -196,9 +203,9 @@ def test_provisioning_states_show_as_progress_and_stop_waiting_keeps_the_page_us
     assert not page.provisioning.isVisible() and page.create_button.isEnabled()
 
 
-def test_a_cluster_that_succeeds_is_listed_and_chosen(qtbot, make_wizard, titanic_csv):
+def test_a_cluster_that_succeeds_is_listed_and_chosen(qtbot, make_wizard, titanic_csv, provisioning_backend):
     wizard, page = walk_to_compute(qtbot, make_wizard, titanic_csv,
-                                   ProvisioningBackend(iter(["Creating", "Resizing", "Succeeded"])))
+                                   provisioning_backend(iter(["Creating", "Resizing", "Succeeded"])))
     fill_create_dialog(qtbot, page, "gpu-2")
     qtbot.waitUntil(lambda: page.targets.count() == 2 and page.isComplete(), timeout=10_000)
     assert wizard.spec.compute == "gpu-2" and page.status.text() == "✓ Cluster gpu-2 is ready."

@@ -11,7 +11,7 @@ from app.core.spec import save_spec
 from app.ui import main_window as mw
 from app.ui.workers import JobRunner
 
-from .test_wizard_validation import titanic_spec
+from .wizard_steps import titanic_spec
 
 
 @pytest.fixture
@@ -196,10 +196,8 @@ def test_datasets_dialog_lists_and_previews(qtbot, connected):
     dialog.close()
 
 
-def test_switch_workspace_adopts_the_new_backend(qtbot, connected, tmp_path):
-    from .fake_backend import FakeBackend
-
-    other = FakeBackend(name="other")
+def test_switch_workspace_adopts_the_new_backend(qtbot, connected, tmp_path, make_fake_backend):
+    other = make_fake_backend(name="other")
     connected.open_backend = lambda location, **o: other
     connected.switch_workspace()
     dialog = connected._dialogs["switch"]

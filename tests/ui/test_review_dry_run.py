@@ -1,13 +1,12 @@
 """The review page's "Test on this machine" for an Azure target: the real dry run, by clicks."""
 from __future__ import annotations
 
+import pytest
 from PySide6.QtCore import Qt
 
 from app.core.spec import copy_spec, load_spec
 from app.locator import example_spec
 from app.ui.wizard import wizard as w
-
-from .fake_backend import FakeBackend
 
 
 def azure_titanic_spec():
@@ -18,8 +17,12 @@ def azure_titanic_spec():
     return spec
 
 
-def walk_to_review(qtbot, make_wizard, titanic_csv, spec):
-    azure = FakeBackend(kind="azure", name="ml-ws", location="azure:cfg.json")
+@pytest.fixture
+def azure(make_fake_backend):
+    return make_fake_backend(kind="azure", name="ml-ws", location="azure:cfg.json")
+
+
+def walk_to_review(qtbot, make_wizard, titanic_csv, spec, azure):
     azure.register_dataset("titanic_ds", [titanic_csv])
     wizard = make_wizard(spec=spec, backend=azure, location="azure:cfg.json")
     wizard.show()
@@ -30,8 +33,8 @@ def walk_to_review(qtbot, make_wizard, titanic_csv, spec):
     return wizard, wizard.currentPage()
 
 
-def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv):
-    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec())
+def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv, azure):
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec(), azure)
     panel = page.dry_run
     assert panel.isVisibleTo(page) and panel.test_button.isEnabled()
     qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
@@ -51,11 +54,11 @@ def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wi
     page.grab().save("/tmp/review_dry_run.png")
 
 
-def test_cancel_stops_the_test_and_says_so(qtbot, make_wizard, titanic_csv):
+def test_cancel_stops_the_test_and_says_so(qtbot, make_wizard, titanic_csv, azure):
     spec = azure_titanic_spec()
     spec.automl.iterations = 1000          # a long search, so Cancel arrives while AutoML runs
     spec.automl.enable_early_stopping = False
-    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, spec)
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, spec, azure)
     panel = page.dry_run
     qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "automl: Running" in panel.log.toPlainText(), timeout=60_000)

@@ -101,7 +101,7 @@ def test_names_follow_a_changed_dataset_but_typed_names_stay(qtbot, window):
 def test_open_spec_starts_from_the_spec(qtbot, window, tmp_path):
     from app.core.spec import save_spec
 
-    from .test_wizard_validation import titanic_spec
+    from .wizard_steps import titanic_spec
 
     spec = titanic_spec(iterations=7)
     spec.experiment = "kept_experiment"

@@ -35,7 +35,7 @@ def test_click_through_builds_spec(qtbot, make_wizard, fake_backend, titanic_csv
 
 
 def test_wizard_does_not_carry_a_finished_spec_into_the_next(qtbot, make_wizard):
-    from .test_wizard_validation import titanic_spec
+    from .wizard_steps import titanic_spec
 
     first = make_wizard(spec=titanic_spec(iterations=7))
     first.accept()

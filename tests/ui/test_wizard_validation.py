@@ -4,20 +4,9 @@ from __future__ import annotations
 import pytest
 from PySide6.QtWidgets import QWizard
 
-from app.core.spec import PipelineSpec, RegisterSpec
 from app.ui.wizard import wizard as w
 
-from .wizard_steps import connect_local, register_dataset, walk_to
-
-
-def titanic_spec(**automl) -> PipelineSpec:
-    spec = PipelineSpec(experiment="titanic_automl", dataset="titanic_ds", register=RegisterSpec(),
-                        parameters={"model_name": "TitanicModel"})
-    spec.automl.label_column_name = "Survived"
-    spec.automl.iterations = 4
-    for key, value in automl.items():
-        setattr(spec.automl, key, value)
-    return spec
+from .wizard_steps import connect_local, register_dataset, titanic_spec, walk_to
 
 
 @pytest.fixture

@@ -1,7 +1,19 @@
 """Click-through helpers shared by the wizard tests (each waits on a condition, never sleeps)."""
 from __future__ import annotations
 
+from app.core.spec import PipelineSpec, RegisterSpec
 from app.ui.wizard import wizard as w
+
+
+def titanic_spec(**automl) -> PipelineSpec:
+    """A small Titanic spec on dataset titanic_ds; `automl` overrides AutoML settings."""
+    spec = PipelineSpec(experiment="titanic_automl", dataset="titanic_ds", register=RegisterSpec(),
+                        parameters={"model_name": "TitanicModel"})
+    spec.automl.label_column_name = "Survived"
+    spec.automl.iterations = 4
+    for key, value in automl.items():
+        setattr(spec.automl, key, value)
+    return spec
 
 
 def connect_local(qtbot, wizard, folder: str) -> None:

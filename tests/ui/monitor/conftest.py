@@ -3,12 +3,11 @@ from __future__ import annotations
 
 import pytest
 
-from .fake_backend import FakeBackend
 
 
 @pytest.fixture
-def backend(tmp_path):
-    return FakeBackend(outputs_dir=tmp_path / "outputs")
+def backend(make_fake_backend, tmp_path):
+    return make_fake_backend(outputs_dir=tmp_path / "outputs")
 
 
 def pytest_collection_modifyitems(items):

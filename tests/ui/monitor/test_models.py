@@ -5,10 +5,8 @@ from app.ui.monitor.leaderboard_model import LeaderboardModel
 from app.ui.monitor.records_model import RecordsTableModel
 from app.ui.monitor.runs_model import RunsTreeModel
 
-from .fake_backend import make_iteration
 
-
-def test_leaderboard_model_checks_while_growing(qtmodeltester):
+def test_leaderboard_model_checks_while_growing(qtmodeltester, make_iteration):
     model = LeaderboardModel()
     iterations = [make_iteration("s_automl", n) for n in range(12)]
     model.set_iterations(iterations[:4], "log_loss")

@@ -1,25 +1,25 @@
-"""install_models on the main window; registering an iteration; deleting runs and dataset versions."""
+"""The Models feature in the main window on a real local workspace: tab, actions, registering an
+iteration from the leaderboard's context menu, deleting a dataset version with the runs that use it."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint
 
 from app.ui.main_window import MainWindow
-from app.ui.registry.integration import install_models
-from app.ui.registry.register_iteration_dialog import RegisterIterationDialog
+
+from .clicks import click, leaderboard_menu, open_run_from_dock
 
 MODEL = "TitanicSurvivalInitial"
 
 
 @pytest.fixture
 def window(qtbot, ui_settings, backend):
-    win = MainWindow(ui_settings, open_backend=lambda location, **o: backend, with_monitor=False)
+    win = MainWindow(ui_settings, open_backend=lambda location, **o: backend)
     qtbot.addWidget(win)
-    controller = install_models(win)
     win.show()
-    with qtbot.waitSignal(controller.view.models_loaded, timeout=10_000):
+    with qtbot.waitSignal(win.models.view.models_loaded, timeout=10_000):
         win.set_backend(backend, str(backend.root))
     yield win
+    win.monitor.stop_polling()
     win.runner.shutdown()
 
 
@@ -34,59 +34,50 @@ def test_adds_the_models_tab_and_actions(window):
     assert "&Register an iteration's model…" in action_texts(window, "Run")
     assert "&Delete selected runs…" in action_texts(window, "Run")
     assert {"Delete a dataset &version…", "Disk &usage…"} <= set(action_texts(window, "Workspace"))
-    assert all(a.isEnabled() for a in controller.local_actions)
-    assert controller.view.model.rowCount() == 1
+    assert all(a.isEnabled() for a in controller.capability_actions)
+    assert controller.view.model.rowCount() == 1 and controller.view.unavailable.isHidden()
     tabs.tabCloseRequested.emit(tabs.indexOf(controller.view))
     assert tabs.indexOf(controller.view) < 0
     controller.show_action.trigger()
     assert tabs.currentWidget() is controller.view
 
 
-def test_register_an_iteration_from_the_dialog(qtbot, window, shared):
-    controller = window.models
-    dialog = controller.open_register(shared[1], 1)
-    assert isinstance(dialog, RegisterIterationDialog)
+def test_register_an_iteration_from_the_leaderboard_menu(qtbot, window, shared):
+    view = open_run_from_dock(qtbot, window, shared[1])
+    qtbot.waitUntil(lambda: view.leaderboard.model.rowCount() > 1, timeout=10_000)
+    menu = leaderboard_menu(qtbot, window, view, row=1)
+    iteration = view.leaderboard.selected_iteration().iteration
+    action = menu.actions()[0]
+    assert action.text() == f"Register iteration {iteration}'s model…" and action.isEnabled()
+    action.trigger()
+    dialog = window.models.view.dialogs["register"]
     qtbot.waitUntil(lambda: dialog.register_button.isEnabled(), timeout=10_000)
-    assert dialog.iteration_combo.currentData() == 1
-    assert dialog.name_edit.text() == MODEL
-    assert dialog.iteration_combo.currentText().startswith("1 · ")
-    with qtbot.waitSignal(controller.view.models_loaded, timeout=30_000) as loaded:
-        with qtbot.waitSignal(dialog.registered, timeout=30_000) as registered:
-            dialog.start()
+    assert dialog.iteration_combo.currentData() == iteration and dialog.name_edit.text() == MODEL
+    models_view = window.models.view
+    with qtbot.waitSignal(models_view.models_loaded, timeout=60_000) as loaded:
+        with qtbot.waitSignal(dialog.registered, timeout=60_000) as registered:
+            click(qtbot, dialog.register_button)
     model = registered.args[0]
-    assert (model.name, model.version, model.iteration) == (MODEL, 2, 1)
+    assert (model.name, model.version, model.iteration) == (MODEL, 2, iteration)
     assert [m.version for m in loaded.args[0]] == [2, 1]
-    assert controller.view.selected_model().version == 2
-    assert "Registered TitanicSurvivalInitial:2" in dialog.status.text()
+    assert models_view.selected_model().version == 2
+    assert f"Registered {MODEL}:2" in dialog.status.text()
+    dialog.close()
 
 
-def test_dataset_in_use_asks_to_take_its_runs_along(qtbot, window, backend, shared):
+def test_deleting_a_dataset_takes_its_runs_and_their_tabs_along(qtbot, window, backend, shared, monkeypatch):
+    view = open_run_from_dock(qtbot, window, shared[1])
     controller = window.models
     asked = []
     controller.deletion.confirm = lambda title, text: asked.append(text) or True
+    monkeypatch.setattr("app.ui.registry.integration.QInputDialog.getItem",
+                        lambda *args: ("titanic_ds:1", True))
     with qtbot.waitSignal(controller.deletion.deleted, timeout=10_000) as deleted:
-        controller.deletion.delete_dataset("titanic_ds", 1)
+        controller.delete_dataset_action.trigger()
     assert "is used by run(s)" in asked[0] and "Delete those 1 run(s) as well?" in asked[0]
     assert "titanic_ds:1" in asked[1] and "1 run(s)" in asked[1]
     assert deleted.args[0]["runs"] == [shared[1]]
     assert backend.list_runs() == [] and backend.list_datasets() == []
     assert [m.name for m in backend.list_models()] == [MODEL]
-
-
-def test_leaderboard_rows_offer_registration(qtbot, window, shared):
-    from app.ui.monitor.run_view import RunViewWidget
-
-    view = RunViewWidget(window.backend, shared[1], window.runner)
-    window.central_tabs.addTab(view, "Run")
-    window.central_tabs.setCurrentWidget(view)
-    board = view.leaderboard
-    qtbot.waitUntil(lambda: board.model.rowCount() > 0, timeout=10_000)
-    index = board.proxy.index(0, 0)
-    menu = window.models._leaderboard_menu(view, board.view.visualRect(index).center())
-    assert menu is not None and menu.actions()[0].text().startswith("Register iteration ")
-    assert window.models._leaderboard_menu(view, QPoint(-5, -5)) is None
-    board.view.selectRow(0)
-    run_id, iteration = window.models._current_run_selection()
-    assert run_id == shared[1] and iteration == board.model.iteration_at(board.proxy.mapToSource(index).row()).iteration
-    menu.close()
-    view.stop()
+    qtbot.waitUntil(lambda: window.central_tabs.indexOf(view) < 0, timeout=5000)
+    qtbot.waitUntil(lambda: shared[1] not in window.monitor.run_views, timeout=5000)
