@@ -52,7 +52,7 @@ class Heartbeat:
 def stream_run(app, iterations: int, per_poll: int, poll_ms: int) -> dict:
     from app.ui.monitor.run_view import RunViewWidget
     from app.ui.workers import JobRunner
-    from tests.ui.monitor.fake_backend import FakeBackend
+    from tests.fakes.backend import FakeBackend
 
     backend = FakeBackend()
     backend.add_live_run("bench", total=iterations, per_poll=per_poll)
@@ -90,7 +90,7 @@ def stream_run(app, iterations: int, per_poll: int, poll_ms: int) -> dict:
 def redraw_at(app, points: int, repeats: int = 7) -> dict:
     """Median time of a full draw of the chart at `points` points, and of a live append (blit)."""
     from app.ui.monitor.metric_chart import MetricChartPanel
-    from tests.ui.monitor.fake_backend import make_iteration
+    from tests.fakes.runs import make_iteration
 
     its = [make_iteration("bench_automl", n) for n in range(points + repeats)]
     panel = MetricChartPanel()
