@@ -254,8 +254,9 @@ class FakeBackend:
                 run.status, run.phase = rs.CANCEL_REQUESTED, "cancel requested"
 
     def read_log(self, run_id: str, step: str, tail_bytes: int | None = None) -> str:
+        failed_log = f"log of {run_id}/{step}\nValueError: label has NaN\n" if run_id in self._scripted else ""
         with self._lock:
-            text = self._logs.get((run_id, step), f"log of {run_id}/{step}\nValueError: label has NaN\n")
+            text = self._logs.get((run_id, step), failed_log)
         return text[-tail_bytes:] if tail_bytes else text
 
     def get_artifacts(self, run_id: str) -> dict:

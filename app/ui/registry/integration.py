@@ -27,7 +27,6 @@ class ModelsController(QObject):
         self.view = ModelsView(self.runner)
         self.view.register_requested.connect(lambda: self.open_register())
         self.deletion: DeletionFlow | None = None
-        self.leaderboard_menu: QMenu | None = None
         self._add_actions()
         self.tabs = window.central_tabs
         self.tabs.insertTab(1, self.view, "Models")
@@ -178,7 +177,7 @@ class ModelsController(QObject):
     def _leaderboard_menu(self, run_id: str, iteration, pos: QPoint) -> None:
         if self.backend is None:
             return
-        menu = self.leaderboard_menu = QMenu(self.window)
+        menu = QMenu(self.window)
         action = menu.addAction(f"Register iteration {iteration.iteration}'s model…")
         action.setEnabled(self.capabilities.register_iteration)
         action.setToolTip("" if action.isEnabled() else self.capabilities.why_not("register_iteration"))
