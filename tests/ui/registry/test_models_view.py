@@ -67,14 +67,14 @@ def test_filter_and_sort(view):
 def test_delete_asks_then_removes_the_version(qtbot, view, backend):
     questions = []
     view.deletion.confirm = lambda title, text: questions.append(text) or False
-    view.delete_selected()
+    qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: len(questions) == 1, timeout=5000)
     assert f"{MODEL}:1" in questions[0] and "cannot be undone" in questions[0]
     assert backend.list_models()
 
     view.deletion.confirm = lambda title, text: True
     with qtbot.waitSignal(view.models_loaded, timeout=10_000) as loaded:
-        view.delete_selected()
+        qtbot.mouseClick(view.delete_button, Qt.MouseButton.LeftButton)
     assert loaded.args[0] == [] and backend.list_models() == []
     assert not (backend.layout.models / MODEL).exists()
     assert view.message.text().startswith(f"Deleted {MODEL}:1.")
