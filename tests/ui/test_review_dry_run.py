@@ -101,7 +101,7 @@ def test_export_from_a_local_wizard_uses_the_clis_rule(qtbot, make_wizard, fake_
     compile(text, str(target), "exec")
 
 
-def test_a_dataset_with_no_local_source_asks_for_a_local_copy(qtbot, make_wizard, titanic_csv, monkeypatch):
+def test_a_dataset_with_no_local_source_asks_for_a_local_copy(qtbot, make_wizard, titanic_csv, monkeypatch, azure):
     asked = []
 
     def choose(parent, title, folder, filters):
@@ -109,7 +109,7 @@ def test_a_dataset_with_no_local_source_asks_for_a_local_copy(qtbot, make_wizard
         return titanic_csv, filters
 
     monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getOpenFileName", choose)
-    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec())
+    wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec(), azure)
     wizard.backend.datasets[0].sources = ["https://example.org/data/titanic.csv"]   # registered from the web
     panel = page.dry_run
     qtbot.mouseClick(panel.test_button, Qt.MouseButton.LeftButton)
