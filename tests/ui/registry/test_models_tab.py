@@ -79,12 +79,15 @@ def test_register_the_iteration_selected_in_a_run_tab(qtbot, make_window, fake):
     window = make_window(fake)
     run_view = open_run_from_dock(qtbot, window, "run_a")
     qtbot.waitUntil(lambda: run_view.leaderboard.model.rowCount() == 6, timeout=10_000)
-    leaderboard_menu(qtbot, window, run_view, row=4).close()
+    menu = leaderboard_menu(qtbot, window, run_view, row=4)
+    menu.grab().save("/tmp/leaderboard_menu.png")
+    menu.close()
     chosen = run_view.leaderboard.selected_iteration().iteration
     window.models.register_action.trigger()
     dialog = window.models.view.dialogs["register"]
     qtbot.waitUntil(lambda: dialog.register_button.isEnabled(), timeout=10_000)
     assert dialog.iteration_combo.currentData() == chosen
+    dialog.grab().save("/tmp/register_iteration_dialog.png")
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "Chosen")
     with qtbot.waitSignal(window.models.view.models_loaded, timeout=10_000) as loaded:
