@@ -62,7 +62,7 @@ def test_timeout_below_iteration_timeout_is_blocked(on_page):
     page.numbers["iteration_timeout_minutes"].setText("10")
     page.timeout_unit.setCurrentText("minutes")
     page.timeout.setText("5")
-    assert_blocked(wizard, page, "shorter than iteration_timeout_minutes", "experiment_timeout_minutes")
+    assert_blocked(wizard, page, "shorter than iteration timeout", "experiment_timeout_minutes")
 
 
 def test_unparseable_number_is_explained(on_page):

@@ -9,9 +9,25 @@ from PySide6.QtWidgets import QLabel, QWizardPage
 
 from app.core.spec import PipelineSpec, Problem
 from app.core.validation import validate_spec
+from app.ui.wording import field_name, readable
 
 ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
+TODO_STYLE = "color: palette(placeholder-text);"
+REQUIRED = "is required"
+
+
+def is_todo(problem: Problem) -> bool:
+    """A field not filled in yet: something to do, not a mistake (so it is not shown in red)."""
+    return problem.level == "error" and problem.message.startswith(REQUIRED)
+
+
+def worded(problem: Problem, own_label: bool) -> str:
+    """The problem as the user reads it: named by the field's label, with no spec keys or learner codes."""
+    text = readable(problem.message)
+    if is_todo(problem) or not own_label:
+        text = f"{field_name(problem.path)} {text}" if is_todo(problem) else f"{field_name(problem.path)}: {text}"
+    return text
 
 
 def message_label() -> QLabel:
@@ -51,15 +67,16 @@ class FieldMessages:
             label = self.label_for(problem.path) or self.general
             if label is None:
                 continue
-            where = "" if problem.path in self._labels else f"{problem.path}: "
+            level = "todo" if is_todo(problem) else problem.level
             targets[id(label)] = label
-            texts.setdefault(id(label), []).append((problem.level, where + problem.message))
+            texts.setdefault(id(label), []).append((level, worded(problem, problem.path in self._labels)))
         for label in set(self._labels.values()) | ({self.general} if self.general else set()):
             lines = texts.get(id(label))
             label.setVisible(bool(lines))
             if lines:
-                error = any(level == "error" for level, _ in lines)
-                label.setStyleSheet(ERROR_STYLE if error else WARNING_STYLE)
+                levels = {level for level, _ in lines}
+                label.setStyleSheet(ERROR_STYLE if "error" in levels else WARNING_STYLE if "warning" in levels
+                                    else TODO_STYLE)
                 label.setText("\n".join(("⚠ " if level == "warning" else "") + text for level, text in lines))
 
     def text(self, path: str) -> str:

@@ -184,8 +184,9 @@ class DatasetPage(SpecPage):
         self.revalidate()
 
     def extra_problems(self) -> list[Problem]:
-        if self.preview is not None and self.preview.error:
-            return [Problem("dataset", self.preview.error)]
+        if self.preview is not None and self.preview.error:  # the preview shows the reason; say it once
+            return [Problem("dataset", "this version cannot be read (see the preview above); choose another "
+                                       "version or register the file again")]
         if self._label_state == "refused":
             return [Problem(LABEL_PATH, self._label_message)]
         if self._label_state == "checking":
