@@ -14,7 +14,7 @@ import pickle
 import tempfile
 from pathlib import Path
 
-from app.backends.local.model_registry import commit_model, test_split
+from app.backends.local.model_registry import commit_model, held_out_properties
 from app.backends.local.submit import package_versions
 from app.core import catalog
 from app.core import runs as rs
@@ -50,7 +50,7 @@ def register_iteration(backend, run_ref: str, iteration: int, model_name: str | 
             (staged / "model.pkl").write_bytes((folder / MODEL_FILE).read_bytes())
             packages = _packages_at_training(run, summary)
             refitted = False
-            measured = test_split(summary)
+            measured = held_out_properties(summary)
         else:
             model = refit_iteration(backend, run, record, sink)
             sink.check()

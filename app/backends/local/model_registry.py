@@ -11,6 +11,7 @@ from pathlib import Path
 
 from app.core.errors import UserInputError
 from app.core.runs import ModelVersion
+from app.core.scores import test_split
 
 MODEL_FILE_NAME = "model.pkl"
 
@@ -23,11 +24,10 @@ def file_sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def test_split(summary: dict) -> dict:
+def held_out_properties(summary: dict) -> dict:
     """The held-out test-split score of the AutoML step's saved model, for the model's properties."""
-    if summary.get("test_score") is None:
-        return {}
-    return {"test_score": summary["test_score"], "test_rows": summary.get("test_rows")}
+    found = test_split(summary)
+    return {} if found is None else {"test_score": found[0], "test_rows": found[1]}
 
 
 def commit_model(backend, name: str, source_dir: Path, model_file: str, extra_files: dict[str, Path],

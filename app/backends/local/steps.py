@@ -14,7 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from app import locator
-from app.backends.local.model_registry import commit_model, file_sha256, test_split
+from app.backends.local.model_registry import commit_model, file_sha256, held_out_properties
 from app.backends.local.procs import python_argv, spawn
 from app.backends.local.tables import CSV_SUFFIXES, PARQUET_SUFFIXES
 from app.core import runs as rs
@@ -218,7 +218,7 @@ class StepPlanner:
                                "label_column": self.spec.automl.label_column_name,
                                "has_dataprep": bool(params_file),
                                "automl_step_run_id": self.outputs["automl"].get("step_run_id"),
-                               **test_split(summary)}}
+                               **held_out_properties(summary)}}
         extras = {"dataprep_params.json": out / params_file if params_file else None}
         model = commit_model(self.backend, manifest["model_name"], out, manifest["model_file"], extras, info)
         return {"model": f"{model.name}:{model.version}"}
