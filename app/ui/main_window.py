@@ -50,6 +50,7 @@ class MainWindow(QMainWindow):
         self.open_backend = open_backend or default_open_backend
         self.reporter = reporter or ErrorReporter(self)
         self.runner = JobRunner(self)
+        self.runner.unhandled_failure.connect(lambda message, details: self.reporter.report(message, details))
         self.run_control = RunControl(self.runner, self)
         self._backend = None
         self.location: str | None = None
@@ -103,7 +104,7 @@ class MainWindow(QMainWindow):
         """Load pandas and matplotlib on a worker (see app.ui.prewarm); call once the window shows."""
         from app.ui.prewarm import prewarm_job
 
-        self.runner.start(prewarm_job)
+        self.runner.start(prewarm_job, on_failed=lambda m, d: log.info("prewarm skipped: %s", m))  # only a speed-up
 
     # workspace ---------------------------------------------------------------------------------
     @property
