@@ -100,7 +100,7 @@ class CompareView(QWidget):
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(controls)
         body.addWidget(right)
-        body.setSizes([240, 900])
+        body.setSizes([340, 800])  # wide enough for "experiment · run · status" and long metric names
         layout = QVBoxLayout(self)
         layout.addWidget(body)
 
@@ -141,8 +141,27 @@ class CompareView(QWidget):
         return _checked(self.runs_list)
 
     def frames(self) -> dict:
+        """The iterations of the ticked runs that can be compared: those of the first ticked run's task."""
+        task = self._task()
         return {r: run_tables.iterations_frame(self.records[r].iterations) for r in self.chosen_runs()
-                if r in self.records}
+                if r in self.records and (self.records[r].task or task) == task}
+
+    def _task(self) -> str:
+        loaded = [self.records[r] for r in self.chosen_runs() if r in self.records]
+        return next((r.task for r in loaded if r.task), "")
+
+    def left_out(self) -> list[str]:
+        """Ticked runs of another task than the first: they share no metric with it."""
+        task = self._task()
+        return [r for r in self.chosen_runs() if r in self.records and self.records[r].task not in ("", task)]
+
+    def _left_out_note(self) -> str:
+        others = self.left_out()
+        if not others:
+            return ""
+        tasks = sorted({self.records[r].task for r in others})
+        return (f" Left out {count(len(others), 'run')} of another task ({', '.join(tasks)}): "
+                f"a {self._task()} run shares no metric with {'it' if len(others) == 1 else 'them'}.")
 
     def _update_choices(self) -> None:
         frames = self.frames()
@@ -169,14 +188,14 @@ class CompareView(QWidget):
         curves_ax, bars_ax = self.canvas.axes(1, 2)
         self.canvas.relayout()
         if len(frames) < 2 or not metric or baseline not in frames:
-            self.message.setText("Tick two or more runs that share a metric.")
+            self.message.setText(f"Tick two or more runs of the same task to compare them.{self._left_out_note()}")
             self.table_frame = None
             self.table.set_rows([], columns=["metric"])
             plotting.plot_best_so_far_curves(curves_ax, {}, metric or "metric")
             plotting.plot_grouped_bars(bars_ax, {}, [])
             self.canvas.redraw()
             return
-        self.message.setText(f"{count(len(frames), 'run')}; differences are to {baseline}.")
+        self.message.setText(f"{count(len(frames), 'run')}; differences are to {baseline}.{self._left_out_note()}")
         short = dict(zip(frames, run_tables.short_labels(list(frames))))
         frames, baseline = {short[k]: f for k, f in frames.items()}, short[baseline]
         curves = {label: (list(f["iteration"]), metrics_io.best_so_far(run_tables.metric_values(f, metric), metric))

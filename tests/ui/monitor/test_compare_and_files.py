@@ -90,3 +90,23 @@ def test_a_file_that_is_not_metrics_says_so(qtbot, runner, tmp_path):
     with qtbot.waitSignal(view.load_failed, timeout=5000) as blocker:
         pass
     assert "not an AutoML metrics file" in blocker.args[0]
+
+
+def test_runs_of_another_task_are_left_out_and_said_why(qtbot, backend, runner):
+    from app.ui.monitor.compare_view import CompareView
+
+    backend.add_run("c1", iterations=6, seed=0)
+    backend.add_run("c2", iterations=6, seed=1)
+    backend.add_run("r1", iterations=6, task="regression")
+    view = CompareView(backend, runner, ["c1", "c2", "r1"])
+    qtbot.addWidget(view)
+    view.resize(1200, 700)
+    view.show()
+    with qtbot.waitSignal(view.compared, timeout=10_000):
+        pass
+    assert sorted(view.frames()) == ["c1", "c2"] and view.left_out() == ["r1"]
+    text = view.message.text()
+    assert text.startswith("2 runs;") and "Left out 1 run of another task (regression)" in text, text
+    bars = view.canvas.figure.axes[1]
+    assert bars.get_ylim()[0] > 0, "bars of scores must be zoomed to the data, not start at 0"
+    view.grab().save("/tmp/shots/compare_tasks.png")
