@@ -12,6 +12,7 @@ from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabBar, QToolButton, QWidget
 from shiboken6 import isValid
 
+from app.ui.monitor.column_widths import load_widths, save_widths
 from app.ui.monitor.runs_dock import RunsBrowserDock
 from app.ui.workers import JobRunner
 
@@ -39,6 +40,7 @@ class MonitorController(QObject):
         self.runner = runner if runner is not None else JobRunner(self)
         self._backend = None
         self.run_views: dict = {}
+        self.column_widths = load_widths(getattr(window, "settings", None))
         self.dock = RunsBrowserDock(self.runner, window)
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
@@ -62,6 +64,7 @@ class MonitorController(QObject):
         after it; the close may be refused, so resume once it is clear the window stayed."""
         if watched is self.window and event.type() == QEvent.Type.Close:
             self.stop_polling()
+            save_widths(getattr(self.window, "settings", None), self.column_widths)
             QTimer.singleShot(0, self._resume_if_still_open)
         return False
 
@@ -134,7 +137,8 @@ class MonitorController(QObject):
             return self.run_views[run_id]
         if self.backend is None:
             return None
-        view = RunViewWidget(self.backend, run_id, self.runner)
+        view = RunViewWidget(self.backend, run_id, self.runner,
+                             column_widths=self.column_widths.setdefault("leaderboard", {}))
         self.run_views[run_id] = view
         view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
         view.snapshot_applied.connect(lambda snapshot, v=view: self._run_view_updated(v, snapshot))

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
                                QToolButton, QVBoxLayout, QWidget)
 
 from app.core.runs import IterationRecord
+from app.ui.monitor.column_widths import RememberedWidths
 from app.ui.monitor.leaderboard_model import FIXED, LeaderboardModel, LeaderboardProxy
 from app.ui.wording import count
 
@@ -25,7 +26,7 @@ class LeaderboardPanel(QWidget):
     iteration_menu_requested = Signal(object, QPoint)
     """(IterationRecord, global position): the user asked for a row's context menu."""
 
-    def __init__(self, parent=None):
+    def __init__(self, parent=None, widths: dict[str, int] | None = None):
         super().__init__(parent)
         self.model = LeaderboardModel(self)
         self.proxy = LeaderboardProxy(self)
@@ -54,7 +55,9 @@ class LeaderboardPanel(QWidget):
         self.view.verticalHeader().hide()
         self.view.verticalHeader().setDefaultSectionSize(22)
         self.view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
-        self.view.horizontalHeader().setStretchLastSection(True)
+        # the last column stretching took the width the pipeline names need
+        self.view.horizontalHeader().setStretchLastSection(False)
+        self.widths = RememberedWidths(self.view, widths if widths is not None else {}, self)
         # activated is the platform's "open" gesture (double-click or Enter): doubleClicked as well opened two
         self.view.activated.connect(self._open)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
@@ -102,7 +105,7 @@ class LeaderboardPanel(QWidget):
                 (self._shown_optional if len(self._shown_optional) < SHOWN_FIRST else self._hidden_optional).add(name)
         for i, name in enumerate(names):
             self.view.setColumnHidden(FIRST_OPTIONAL + i, name in self._hidden_optional)
-        self.view.resizeColumnsToContents()
+        self.widths.fit()
 
     def set_column_visible(self, name: str, visible: bool) -> None:
         names = self.model.optional_columns()

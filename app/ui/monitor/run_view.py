@@ -40,7 +40,8 @@ class RunViewWidget(QWidget):
     run_finished = Signal(str)
     """The run reached a terminal status (its final snapshot is shown)."""
 
-    def __init__(self, backend, run_id: str, runner, parent=None, interval_ms: int = 1000):
+    def __init__(self, backend, run_id: str, runner, parent=None, interval_ms: int = 1000,
+                 column_widths: dict[str, int] | None = None):
         super().__init__(parent)
         self.backend, self.run_id, self.runner = backend, run_id, runner
         self.run: rs.RunRecord | None = None
@@ -59,7 +60,7 @@ class RunViewWidget(QWidget):
         self.problem.setWordWrap(True)
 
         self.overview = OverviewTab()
-        self.leaderboard = LeaderboardPanel()
+        self.leaderboard = LeaderboardPanel(widths=column_widths)
         self.metric_chart = MetricChartPanel()
         self.artifact_charts = ArtifactChartsPanel()
         charts = QSplitter(Qt.Orientation.Horizontal)

@@ -8,7 +8,7 @@ from PySide6.QtGui import QFont
 from app.core.runs import RunRecord
 from app.ui.monitor.status import format_duration, format_metric, format_time, status_icon
 
-COLUMNS = ("Run", "Status", "Started", "Duration", "Best metric")
+COLUMNS = ("Run", "Status", "Best metric", "Started", "Duration")  # key columns first: the dock is narrow
 SHORT_ID = 8
 RUN_ID_ROLE = Qt.ItemDataRole.UserRole + 1
 EXPERIMENT_ROLE = Qt.ItemDataRole.UserRole + 2

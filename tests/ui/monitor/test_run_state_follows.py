@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 
 from app.core import runs as rs
 from app.ui import main_window as mw
@@ -70,3 +70,33 @@ def test_status_bar_names_the_run_being_viewed(qtbot, window):
     qtbot.mouseClick(bar, Qt.MouseButton.LeftButton, pos=bar.tabRect(tabs.indexOf(live)).center())
     qtbot.waitUntil(lambda: window.run_label.text().startswith("Run live_run"), timeout=10_000)
     assert tabs.currentWidget() is live and done is not live
+
+
+def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_settings, backend):
+    backend.add_run("done_run", iterations=4)
+    widths = []
+    for session in range(2):
+        win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: backend)
+        win.show()
+        with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+            win.connect_workspace("/memory")
+        view = open_from_dock(qtbot, win, "done_run")
+        board = view.leaderboard
+        qtbot.waitUntil(lambda: board.model.rowCount() == 4, timeout=10_000)
+        header = board.view.horizontalHeader()
+        pipeline = 1
+        assert not header.stretchLastSection()
+        if session == 0:
+            fitted = header.sectionSize(pipeline)
+            # a drag on the header's section edge, as the user widens the Pipeline column
+            edge = header.sectionViewportPosition(pipeline) + header.sectionSize(pipeline) - 1
+            y = header.height() // 2
+            qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+            qtbot.mouseMove(header.viewport(), QPoint(edge + 120, y))
+            qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 120, y))
+            assert header.sectionSize(pipeline) > fitted + 60, (fitted, header.sectionSize(pipeline))
+        widths.append(header.sectionSize(pipeline))
+        win.run_control.set_backend(None)
+        win.close()
+        win.deleteLater()
+    assert widths[1] == widths[0], widths

@@ -1,0 +1,58 @@
+"""Column widths the user set by dragging, kept by column name and restored in the next session.
+
+Tables here are reset as runs progress (and their metric columns vary), so a saved header
+state would not fit; widths by name survive resets and apply to any table showing that column.
+"""
+from __future__ import annotations
+
+import json
+
+from PySide6.QtCore import QObject, Qt
+
+SETTINGS_KEY = "columns/widths"
+
+
+def load_widths(settings) -> dict[str, dict[str, int]]:
+    """{table name: {column title: width}} from the UI settings (empty when none or unreadable)."""
+    if settings is None:
+        return {}
+    try:
+        data = json.loads(str(settings.value(SETTINGS_KEY, "") or "{}"))
+    except ValueError:
+        return {}
+    return {t: {c: int(w) for c, w in cols.items()} for t, cols in data.items() if isinstance(cols, dict)}
+
+
+def save_widths(settings, widths: dict[str, dict[str, int]]) -> None:
+    if settings is not None:
+        settings.set_value(SETTINGS_KEY, json.dumps(widths))
+
+
+class RememberedWidths(QObject):
+    """Follows a table's header: records the widths the user drags, re-applies them after each refit."""
+
+    def __init__(self, view, widths: dict[str, int], parent=None):
+        super().__init__(parent or view)
+        self.view, self.widths = view, widths
+        self._fitting = False
+        view.horizontalHeader().sectionResized.connect(self._resized)
+
+    def _title(self, section: int) -> str:
+        return str(self.view.model().headerData(section, Qt.Orientation.Horizontal))
+
+    def _resized(self, section: int, _old: int, new: int) -> None:
+        if not self._fitting and new > 0:  # a drag by the user, not our own fitting
+            self.widths[self._title(section)] = new
+
+    def fit(self) -> None:
+        """Size columns to their contents, then give each the width the user last chose for it."""
+        self._fitting = True
+        try:
+            self.view.resizeColumnsToContents()
+            header = self.view.horizontalHeader()
+            for section in range(header.count()):
+                width = self.widths.get(self._title(section))
+                if width:
+                    header.resizeSection(section, width)
+        finally:
+            self._fitting = False
