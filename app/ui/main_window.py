@@ -10,11 +10,12 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal, Slot
 from PySide6.QtGui import QDesktopServices, QGuiApplication
-from PySide6.QtWidgets import QFileDialog, QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget
+from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QTabWidget
 
 from app.core.runs import ACTIVE
 from app.core.spec import load_spec, save_spec
 from app.ui import diagnostics, logs
+from app.ui.file_dialogs import open_file, save_file
 from app.ui.jobs import call
 from app.ui.main_menus import build_menus
 from app.ui.monitor.integration import install_monitor
@@ -227,7 +228,7 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_spec_dialog(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Open pipeline spec", "", "Pipeline spec (*.yaml *.yml)")
+        path = open_file(self, "Open pipeline spec", "specs", "Pipeline spec (*.yaml *.yml)", settings=self.settings)
         if path:
             self.open_spec(path)
 
@@ -255,8 +256,8 @@ class MainWindow(QMainWindow):
         if self.spec is None:
             self.reporter.report("There is no pipeline to save yet; create one with File → New pipeline…")
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Save pipeline spec", self.spec_path or "pipeline.yaml",
-                                              "Pipeline spec (*.yaml *.yml)")
+        path = save_file(self, "Save pipeline spec", "specs", self.spec_path or "pipeline.yaml",
+                         "Pipeline spec (*.yaml *.yml)", settings=self.settings)
         if path:
             self.save_spec_to(path)
 
@@ -280,7 +281,8 @@ class MainWindow(QMainWindow):
 
         if self.spec is None:
             return
-        path, _ = QFileDialog.getSaveFileName(self, "Export Azure ML SDK v1 script", "pipeline.py", "Python (*.py)")
+        path = save_file(self, "Export Azure ML SDK v1 script", "exports", "pipeline.py", "Python (*.py)",
+                         settings=self.settings)
         if path:
             spec = self.spec
             self.runner.start(lambda sink: export_script(spec),

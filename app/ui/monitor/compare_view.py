@@ -3,11 +3,12 @@ baseline run, and a grouped bar chart of chosen metrics; export PNG and CSV."""
 from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal, Slot
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QFormLayout, QHBoxLayout, QLabel, QListWidget,
+from PySide6.QtWidgets import (QComboBox, QFormLayout, QHBoxLayout, QLabel, QListWidget,
                                QListWidgetItem, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from app.core import catalog, plotting, run_tables
 from app.core import metrics as metrics_io
+from app.ui.file_dialogs import save_file
 from app.ui.monitor.canvas import PlotCanvasWidget
 from app.ui.monitor.overview_tab import compact_table
 from app.ui.monitor.records_model import BAD, GOOD, RecordsTableModel
@@ -226,11 +227,11 @@ class CompareView(QWidget):
             self.table_frame.to_csv(path)
 
     def _ask_png(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export chart", "compare.png", "PNG (*.png);;SVG (*.svg)")
+        path = save_file(self, "Export chart", "exports", "compare.png", "PNG (*.png);;SVG (*.svg)")
         self._export(self.export_png, path)
 
     def _ask_csv(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export table", "compare.csv", "CSV files (*.csv)")
+        path = save_file(self, "Export table", "exports", "compare.csv", "CSV files (*.csv)")
         self._export(self.export_csv, path)
 
     def _export(self, write, path: str) -> None:

@@ -9,9 +9,10 @@ import logging
 
 from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal, Slot
 from PySide6.QtGui import QAction, QKeySequence
-from PySide6.QtWidgets import QFileDialog, QMainWindow, QMessageBox, QTabBar, QToolButton, QWidget
+from PySide6.QtWidgets import QMainWindow, QMessageBox, QTabBar, QToolButton, QWidget
 from shiboken6 import isValid
 
+from app.ui.file_dialogs import open_file
 from app.ui.monitor.column_widths import load_widths, save_widths
 from app.ui.monitor.runs_dock import RunsBrowserDock
 from app.ui.workers import JobRunner
@@ -196,7 +197,7 @@ class MonitorController(QObject):
 
     @Slot()
     def ask_metrics_file(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self.window, "Open metrics file", "", METRICS_FILE_FILTER)
+        path = open_file(self.window, "Open metrics file", "metrics", METRICS_FILE_FILTER)
         if path:
             self.open_metrics_file(path)
 

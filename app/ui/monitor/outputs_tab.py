@@ -5,9 +5,10 @@ from pathlib import Path
 
 from PySide6.QtCore import QUrl, Signal
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import QFileDialog, QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
 from app.ui.monitor.overview_tab import compact_table
+from app.ui.file_dialogs import save_file
 from app.ui.monitor.records_model import RecordsTableModel
 
 
@@ -74,6 +75,6 @@ class OutputsTab(QWidget):
             QDesktopServices.openUrl(QUrl.fromLocalFile(str(folder)))
 
     def _ask_export_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export metrics CSV", "metrics.csv", "CSV files (*.csv)")
+        path = save_file(self, "Export metrics CSV", "exports", "metrics.csv", "CSV files (*.csv)")
         if path:
             self.export_requested.emit(path)

@@ -4,11 +4,12 @@ from __future__ import annotations
 import shlex
 
 from PySide6.QtCore import Qt, Slot
-from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, QFormLayout, QHBoxLayout,
+from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, QHBoxLayout,
                                QHeaderView, QLabel, QLineEdit, QPushButton, QRadioButton, QSpinBox,
                                QStackedWidget, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from app.core.spec import BUNDLED_DATAPREP, DataPrepSpec, Problem
+from app.ui.file_dialogs import open_file
 from app.ui.wizard.base import SpecPage
 
 FILL_CHOICES = (("", "leave gaps"), ("impute_random", "random observed value"),
@@ -217,6 +218,6 @@ class DataPrepPage(SpecPage):
         self.revalidate()
 
     def _choose_script(self) -> None:
-        path, _ = QFileDialog.getOpenFileName(self, "Data preparation script", "", "Python scripts (*.py)")
+        path = open_file(self, "Data preparation script", "scripts", "Python scripts (*.py)")
         if path:
             self.script.setText(path)

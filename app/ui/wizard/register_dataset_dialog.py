@@ -7,9 +7,10 @@ import shiboken6
 from pathlib import Path
 
 from PySide6.QtCore import Signal, Slot
-from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFileDialog, QFormLayout, QHBoxLayout, QInputDialog,
+from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayout, QInputDialog,
                                QLabel, QLineEdit, QListWidget, QProgressBar, QPushButton, QVBoxLayout)
 
+from app.ui.file_dialogs import open_files
 from app.ui.data_preview import is_url
 from app.ui.wizard.base import ERROR_STYLE
 from app.ui.wizard.preview_widget import PreviewWidget
@@ -164,7 +165,7 @@ class RegisterDatasetDialog(QDialog):
         super().reject()
 
     def _choose_files(self) -> None:
-        paths, _ = QFileDialog.getOpenFileNames(self, "Choose CSV or Parquet files", "", FILE_FILTER)
+        paths = open_files(self, "Choose CSV or Parquet files", "data", FILE_FILTER)
         if paths:
             self.add_sources(paths)
 
