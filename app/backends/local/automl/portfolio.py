@@ -5,11 +5,17 @@ iterations to become competitive. Azure's first iterations are sensible defaults
 starting from them gives a strong model in the first few iterations, and FLAML's local
 search then refines around them. Only configurations from earlier runs (warm start) make
 an iteration `seeded: true`; these defaults are every run's ordinary opening.
+
+On small data the boosted learners also open with a shallow, strongly regularised variant:
+there the defaults overfit (on a noisy 1,500-row set, 4-leaf trees beat 31-leaf ones), and
+FLAML's local search then starts from whichever of the two scored better.
 """
 from __future__ import annotations
 
+SMALL_DATA_ROWS = 5000
 
-def starting_points(learners: list[str], n_rows: int, classification: bool) -> dict[str, dict]:
+
+def starting_points(learners: list[str], n_rows: int, classification: bool) -> dict[str, list[dict]]:
     trees = max(5, min(100, n_rows))
     leaves = max(5, min(32768, n_rows >> 1))
     boosted = {"n_estimators": trees, "learning_rate": 0.1, "colsample_bytree": 1.0,
@@ -28,13 +34,26 @@ def starting_points(learners: list[str], n_rows: int, classification: bool) -> d
     if classification:
         for name in ("rf", "extra_tree"):
             table[name]["criterion"] = "gini"
-    return {name: dict(table[name]) for name in learners if name in table}
+    points = {name: [dict(table[name])] for name in learners if name in table}
+    if n_rows <= SMALL_DATA_ROWS:
+        shallow = {"n_estimators": 40, "learning_rate": 0.3, "colsample_bytree": 0.8, "reg_alpha": 1 / 1024,
+                   "reg_lambda": 10.0}
+        variants = {
+            "lgbm": {**shallow, "num_leaves": 4, "min_child_samples": 20, "log_max_bin": 8},
+            "xgboost": {**shallow, "max_leaves": 4, "min_child_weight": 1.0, "subsample": 0.9, "colsample_bylevel": 1.0},
+            "xgb_limitdepth": {**shallow, "max_depth": 2, "min_child_weight": 1.0, "subsample": 0.9,
+                               "colsample_bylevel": 1.0},
+        }
+        for name, config in variants.items():
+            if name in points:
+                points[name].append(config)
+    return points
 
 
-def merge(warm: dict[str, list[dict]], defaults: dict[str, dict]) -> dict[str, list[dict]]:
+def merge(warm: dict[str, list[dict]], defaults: dict[str, list[dict]]) -> dict[str, list[dict]]:
     """FLAML starting points: earlier runs' configurations first, then the defaults."""
     learners = list(dict.fromkeys([*warm, *defaults]))
-    return {name: [*warm.get(name, []), *([defaults[name]] if name in defaults else [])] for name in learners}
+    return {name: [*warm.get(name, []), *defaults.get(name, [])] for name in learners}
 
 
 def is_start(config: dict, starts: list[dict]) -> bool:

@@ -95,7 +95,9 @@ def _costs(step) -> dict[str, float]:
     if best is not None and best.pred is not None:
         costs["the chart artifacts"] = CHART_SECONDS_PER_CELL * len(best.pred) * max(1, p.n_classes) * 202
     if state.plan.settings.model_explainability:
-        costs["feature importance"] = IMPORTANCE_SECONDS + 2 * step.predict_cost(IMPORTANCE_ROWS)
+        rows = min(IMPORTANCE_ROWS, len(p.y_test) if p.X_test is not None else len(p.y))
+        permuted = step.predict_cost(rows * len(p.feature_columns) * IMPORTANCE_REPEATS)
+        costs["feature importance"] = 2 * step.predict_cost(rows) + min(IMPORTANCE_SECONDS, permuted)
     return costs
 
 

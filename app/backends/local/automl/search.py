@@ -68,6 +68,7 @@ class SearchState:
     search_started: float = field(default_factory=time.time)   # reset when model selection begins
     search_seconds: float = 0.0
     stop_reason: str | None = None
+    best_found_at: float | None = None
 
     def best_value(self) -> float | None:
         return None if self.best is None else self.best.value
@@ -223,6 +224,7 @@ class SearchCallbacks:
                 if state.best is not None and state.best is not trial:
                     state.best.model = None
                 state.best, state.model_iteration = trial, trial.iteration
+                state.best_found_at = now
             state.records.append(record)
             state.trials.append(trial)
             self._forget_predictions()
@@ -231,7 +233,7 @@ class SearchCallbacks:
             self.outputs.event("iteration", run_id=record.run_id, iteration=record.iteration, status=record.status,
                                run_algorithm=algorithm, run_preprocessor=preprocessor,
                                hyperparameters=record.hyperparameters, metrics=record.metrics,
-                               duration_s=duration, seeded=seeded, primary_metric=self.metric,
+                               duration_s=duration, seeded=seeded, primary_metric=self.metric, time=now,
                                is_best=improved, best_so_far=state.best_value(), learner=trial.learner,
                                **({"error": trial.failure} if trial.failure else {}),
                                **({"timed_out": True} if timed_out else {}))
@@ -307,10 +309,21 @@ class SearchCallbacks:
         if s.experiment_exit_score is not None and best is not None and (
                 best == s.experiment_exit_score or catalog.better(self.metric, best, s.experiment_exit_score)):
             raise SearchStopped("exit_score")
-        if s.enable_early_stopping and state.best is not None and not self.sampled(state.best):
-            last = done - 1
-            if last - max(state.best.iteration, EARLY_STOPPING_LANDMARKS) >= EARLY_STOPPING_WINDOW:
-                raise SearchStopped("early_stopping")
+        if s.enable_early_stopping and state.best is not None and self._converged(done - 1):
+            raise SearchStopped("early_stopping")
+
+    def _converged(self, last: int) -> bool:
+        """Azure's rule (no stop before iteration 20, then 10 iterations without improvement), and
+        the search has gone as long without improving as it took to find its best — a search
+        still finding better models now and then keeps going — and the best was not trained
+        on a sample while FLAML is still growing the samples."""
+        state = self.state
+        if last - max(state.best.iteration, EARLY_STOPPING_LANDMARKS) < EARLY_STOPPING_WINDOW:
+            return False
+        if self.sampled(state.best):
+            return False
+        found = state.best_found_at or state.search_started
+        return time.time() - found >= found - state.search_started
 
 
 def _fmt(value) -> str:
