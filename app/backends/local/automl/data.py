@@ -98,9 +98,8 @@ def _encode_classes(prepared: Prepared, raw_y: pd.Series, positive_label) -> Non
     classes = np.array(sorted(raw_y.unique().tolist(), key=lambda v: (str(type(v)), v)))
     if len(classes) < 2:
         raise UserInputError(f"the label column has a single class ({classes[0]!r}); classification needs two or more")
-    lookup = {c: i for i, c in enumerate(classes.tolist())}
     prepared.classes = classes
-    prepared.y = np.array([lookup[v] for v in raw_y.tolist()], dtype=int)
+    prepared.y = pd.Index(classes.tolist(), dtype=object).get_indexer(raw_y.astype(object)).astype(int)
     single = [str(c) for c, n in zip(classes.tolist(), np.bincount(prepared.y)) if n < 2]
     if single:
         raise UserInputError(f"class {', '.join(repr(c) for c in single)} of the label column has a single row; "

@@ -36,8 +36,10 @@ def candidates(step) -> list[Trial]:
     if best is None or best.pred is None:
         return []
     sign = 1 if catalog.is_minimised(state.plan.metric) else -1
+    holdout = state.plan.eval_method == "holdout"
     pool = [t for t in state.trials if t.pred is not None and len(t.pred) == len(best.pred)
-            and t.value is not None and math.isfinite(t.value) and np.array_equal(t.y, best.y)]
+            and t.value is not None and math.isfinite(t.value) and np.array_equal(t.y, best.y)
+            and (not holdout or _ready_model(step, t) is not None)]   # with a holdout, members are never refitted
     pool.sort(key=lambda t: sign * t.value)
     chosen, seen = [], set()
     for t in pool:

@@ -14,7 +14,6 @@ from sklearn import metrics as skm
 
 from app.core import catalog
 
-_AVERAGES = ("macro", "micro", "weighted")
 
 
 def classification_metrics(y: np.ndarray, proba: np.ndarray, n_classes: int,
@@ -37,29 +36,71 @@ def classification_metrics(y: np.ndarray, proba: np.ndarray, n_classes: int,
         out["log_loss"] = skm.log_loss(y, _renormalised(proba), labels=labels, sample_weight=weight)
         out["matthews_correlation"] = skm.matthews_corrcoef(y, pred, sample_weight=weight)
         present = [c for c in labels if 0 < counts[c] < len(y)]
-        for avg in _AVERAGES:
-            out[f"f1_score_{avg}"] = skm.f1_score(y, pred, labels=labels, average=avg, zero_division=0,
-                                                  sample_weight=weight)
-            out[f"precision_score_{avg}"] = skm.precision_score(y, pred, labels=labels, average=avg,
-                                                                zero_division=0, sample_weight=weight)
-            out[f"recall_score_{avg}"] = skm.recall_score(y, pred, labels=labels, average=avg, zero_division=0,
-                                                          sample_weight=weight)
-            if present:
-                cols = onehot[:, present]
-                out[f"AUC_{avg}"] = skm.roc_auc_score(cols, proba[:, present], average=avg, sample_weight=weight)
-                out[f"average_precision_score_{avg}"] = skm.average_precision_score(
-                    cols, proba[:, present], average=avg, sample_weight=weight)
+        counted = _counted(y, pred, n_classes, weight)
+        out.update(_precision_recall_f1(*counted))
+        ranking = _ranking_metrics(onehot, proba, present, weight)
+        out.update(ranking)
         if positive is not None and positive in present:
-            is_pos = (y == positive).astype(int)
-            pred_pos = (pred == positive).astype(int)
-            out["AUC_binary"] = skm.roc_auc_score(is_pos, proba[:, positive], sample_weight=weight)
-            out["average_precision_score_binary"] = skm.average_precision_score(is_pos, proba[:, positive],
-                                                                                sample_weight=weight)
-            out["f1_score_binary"] = skm.f1_score(is_pos, pred_pos, zero_division=0, sample_weight=weight)
-            out["precision_score_binary"] = skm.precision_score(is_pos, pred_pos, zero_division=0,
-                                                                sample_weight=weight)
-            out["recall_score_binary"] = skm.recall_score(is_pos, pred_pos, zero_division=0, sample_weight=weight)
-    return _finite(out)
+            out["AUC_binary"] = ranking[f"_auc_{positive}"]
+            out["average_precision_score_binary"] = ranking[f"_ap_{positive}"]
+            tp, fp, fn = (part[positive] for part in counted)
+            out.update(_scores(tp, fp, fn, "binary"))
+    return _finite({k: v for k, v in out.items() if not k.startswith("_")})
+
+
+def _counted(y: np.ndarray, pred: np.ndarray, k: int, weight) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per-class true positives, false positives and false negatives (weighted), from one pass."""
+    w = np.ones(len(y)) if weight is None else np.asarray(weight, dtype=float)
+    hit = pred == y
+    tp = np.bincount(y[hit], weights=w[hit], minlength=k)
+    fp = np.bincount(pred[~hit], weights=w[~hit], minlength=k)
+    fn = np.bincount(y[~hit], weights=w[~hit], minlength=k)
+    return tp, fp, fn
+
+
+def _ratio(top, bottom):
+    """top / bottom, 0 where bottom is 0 (scikit-learn's zero_division=0)."""
+    top, bottom = np.asarray(top, dtype=float), np.asarray(bottom, dtype=float)
+    return np.divide(top, bottom, out=np.zeros_like(top), where=bottom > 0)
+
+
+def _scores(tp, fp, fn, suffix: str) -> dict[str, float]:
+    return {f"precision_score_{suffix}": float(_ratio(tp, tp + fp)), f"recall_score_{suffix}": float(_ratio(tp, tp + fn)),
+            f"f1_score_{suffix}": float(_ratio(2 * tp, 2 * tp + fp + fn))}
+
+
+def _precision_recall_f1(tp: np.ndarray, fp: np.ndarray, fn: np.ndarray) -> dict[str, float]:
+    """Precision, recall and F1, macro/micro/weighted over every class, as scikit-learn averages them."""
+    precision, recall, f1 = _ratio(tp, tp + fp), _ratio(tp, tp + fn), _ratio(2 * tp, 2 * tp + fp + fn)
+    support = tp + fn
+    out = _scores(tp.sum(), fp.sum(), fn.sum(), "micro")
+    for name, values in (("precision_score", precision), ("recall_score", recall), ("f1_score", f1)):
+        out[f"{name}_macro"] = float(values.mean())
+        out[f"{name}_weighted"] = float(np.average(values, weights=support)) if support.sum() > 0 else 0.0
+    return out
+
+
+def _ranking_metrics(onehot: np.ndarray, proba: np.ndarray, present: list[int], weight) -> dict[str, float]:
+    """AUC and average precision, macro/weighted/micro, as scikit-learn averages them over the
+    one-vs-rest columns — but each column scored once and reused for every average (and for the
+    _binary ones, kept as `_auc_<c>`/`_ap_<c>`): on a 100,000-row holdout this halves the sorting."""
+    if not present:
+        return {}
+    cols, scores = onehot[:, present], proba[:, present]
+    auc = np.array([skm.roc_auc_score(cols[:, j], scores[:, j], sample_weight=weight) for j in range(len(present))])
+    ap = np.array([skm.average_precision_score(cols[:, j], scores[:, j], sample_weight=weight)
+                   for j in range(len(present))])
+    support = cols.sum(axis=0) if weight is None else (cols * np.asarray(weight)[:, None]).sum(axis=0)
+    flat_weight = None if weight is None else np.repeat(np.asarray(weight), len(present))
+    out = {"AUC_macro": float(auc.mean()), "AUC_weighted": float(np.average(auc, weights=support)),
+           "AUC_micro": skm.roc_auc_score(cols.ravel(), scores.ravel(), sample_weight=flat_weight),
+           "average_precision_score_macro": float(ap.mean()),
+           "average_precision_score_weighted": float(np.average(ap, weights=support)),
+           "average_precision_score_micro": skm.average_precision_score(cols.ravel(), scores.ravel(),
+                                                                        sample_weight=flat_weight)}
+    for j, c in enumerate(present):
+        out[f"_auc_{c}"], out[f"_ap_{c}"] = float(auc[j]), float(ap[j])
+    return out
 
 
 def _renormalised(proba: np.ndarray) -> np.ndarray:

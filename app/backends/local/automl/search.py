@@ -24,7 +24,7 @@ from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_S
 from app.backends.local.automl.timeouts import IterationTimeout, TrialAlarm
 
 KEEP_PREDICTIONS = 25      # out-of-fold predictions kept for the best trials (ensemble candidates)
-KEEP_MODELS = 8            # trials' own fitted models kept for the best trials (ensemble members)
+KEEP_MODELS = 10           # trials' own fitted models kept for the best trials (ensemble candidates)
 
 
 class SearchStopped(Exception):
@@ -279,7 +279,7 @@ class SearchCallbacks:
         """Expected seconds to refit `trial` on all rows, from its own measured training time."""
         plan = self.state.plan
         if plan.eval_method == "holdout":
-            return trial.fit_seconds / (1 - plan.validation_size)
+            return trial.fit_seconds * len(self.prepared.y) / (trial.sample_size or len(self.prepared.y))
         return trial.fit_seconds / max(1, plan.n_splits - 1)
 
     def _forget_predictions(self) -> None:

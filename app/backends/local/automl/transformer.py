@@ -17,6 +17,9 @@ ONE_HOT_MAX = 10          # text columns with at most this many values are one-h
 MAX_CODES = 100           # beyond this many values, rarer ones share one "other" code
 ID_LIKE_RATIO = 0.9       # a text column with this share of distinct values is an identifier
 SMOOTHING = 10            # rows of prior weight when ordering categories by their mean target
+# Fitting (medians, category counts and orders) on this many sampled rows gives the same plan
+# as on all of them for all but the rarest categories, and saves seconds on a million rows.
+FIT_ROWS = 200_000
 MISSING = "__missing__"
 
 
@@ -51,6 +54,10 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         self.plans_: list[tuple[str, str, object]] = []
         self.report_ = {"imputed": {}, "dropped_id_like": [], "dropped_empty": [],
                         "one_hot": [], "codes": [], "dates": []}
+        full = X
+        if len(X) > FIT_ROWS:
+            rows = np.sort(np.random.default_rng(0).choice(len(X), FIT_ROWS, replace=False))
+            X, y = X.iloc[rows], (None if y is None else np.asarray(y)[rows])
         n = len(X)
         for col in X.columns:
             s = X[col]
@@ -61,8 +68,9 @@ class DataTransformer(TransformerMixin, BaseEstimator):
             if numeric:
                 values = _finite(s)
                 fill = float(values.median())
-                if values.isna().any():
-                    self.report_["imputed"][col] = {"count": int(values.isna().sum()), "value": fill, "how": "median"}
+                if values.isna().any() or full is not X and _finite(full[col]).isna().any():
+                    gaps = int(_finite(full[col]).isna().sum())
+                    self.report_["imputed"][col] = {"count": gaps, "value": fill, "how": "median"}
                 self.plans_.append((col, "num", fill))
             elif pd.api.types.is_datetime64_any_dtype(s):
                 self.report_["dates"].append(col)
@@ -70,8 +78,8 @@ class DataTransformer(TransformerMixin, BaseEstimator):
             else:
                 text = s.astype("object").where(s.notna(), MISSING).astype(str)
                 counts = text.value_counts()
-                if s.isna().any():
-                    self.report_["imputed"][col] = {"count": int(s.isna().sum()), "value": MISSING,
+                if full[col].isna().any():
+                    self.report_["imputed"][col] = {"count": int(full[col].isna().sum()), "value": MISSING,
                                                     "how": "own category"}
                 if n >= 20 and len(counts) >= ID_LIKE_RATIO * n:
                     self.report_["dropped_id_like"].append(col)
@@ -107,22 +115,26 @@ class DataTransformer(TransformerMixin, BaseEstimator):
         missing = [c for c in self.input_columns_ if c not in X.columns]
         if missing:
             raise ValueError(f"columns missing from the data: {', '.join(map(str, missing))}")
-        parts = []
+        # one preallocated block filled column by column: stacking the parts copied a million rows twice
+        data = np.empty((len(X), len(self.feature_names_)))
+        at = 0
         for col, kind, info in self.plans_:
             s = X[col]
             if kind == "num":
-                parts.append(_finite(s).fillna(info).to_numpy()[:, None])
+                block = _finite(s).fillna(info).to_numpy()[:, None]
             elif kind == "date":
                 d = pd.to_datetime(s, errors="coerce")
                 block = np.column_stack([d.dt.year, d.dt.month, d.dt.day, d.dt.dayofweek, d.dt.hour]).astype(float)
-                parts.append(np.nan_to_num(block, nan=0.0))
+                block = np.nan_to_num(block, nan=0.0)
             else:
                 text = s.astype("object").where(s.notna(), MISSING).astype(str).to_numpy()
                 if kind == "onehot":
-                    parts.append(np.column_stack([(text == v) for v in info]).astype(float))
+                    block = np.column_stack([(text == v) for v in info]).astype(float)
                 else:
-                    parts.append(np.array([info.get(v, len(info)) for v in text], dtype=float)[:, None])
-        data = np.hstack(parts) if parts else np.empty((len(X), 0))
+                    codes = pd.Index(list(info)).get_indexer(text)
+                    block = np.where(codes < 0, len(info), codes).astype(float)[:, None]
+            data[:, at:at + block.shape[1]] = block
+            at += block.shape[1]
         return pd.DataFrame(data, columns=self.feature_names_, index=X.index)
 
 
