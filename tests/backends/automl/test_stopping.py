@@ -51,10 +51,11 @@ def test_stop_file_cancels_within_two_seconds_and_keeps_the_model(runner):
 
 
 def test_experiment_timeout_stops_the_search(runner):
-    result = runner.run(titanic_frame(), fast(iterations=1000, experiment_timeout_minutes=0.05))
+    # 10 s, counted from the step's start: its imports take a few seconds on a busy machine
+    result = runner.run(titanic_frame(), fast(iterations=1000, experiment_timeout_minutes=10 / 60))
     assert result.returncode == 0, result.stderr
     assert result.finished["stop_reason"] == "timeout"
-    assert result.finished["search_seconds"] < 6
+    assert result.finished["search_seconds"] < 10
     assert 0 < len(result.of("iteration")) < 1000
 
 
@@ -95,7 +96,7 @@ def test_slow_learners_on_bigger_data_keep_both_timeouts(runner):
     X = rng.normal(size=(20000, 10))
     frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(10)])
     frame["y"] = (X[:, 0] + X[:, 1] * X[:, 2] + rng.normal(size=20000) > 0).astype(int)
-    budget, per_iteration = 8.0, 3.0
+    budget, per_iteration = 15.0, 4.0
     started = time.time()
     result = runner.run(frame, fast(label_column_name="y", iterations=100, n_cross_validations=5,
                                     allowed_models=["RandomForest", "ExtremeRandomTrees"],

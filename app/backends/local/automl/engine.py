@@ -223,14 +223,16 @@ class Step:
         try:
             automl.fit(X_train=X_fit, y_train=y_fit, **kwargs)
         except SearchStopped as stop:
-            return stop.reason
+            reason = stop.reason
+        else:
+            timed_out = self.budget.seconds and time.time() >= self.search_deadline() - 0.1 * self.budget.seconds
+            reason = "timeout" if timed_out else "iterations"
         finally:
             callbacks.alarm.disarm()
-        if not self.state.trials:
+        if not self.state.trials and reason != "canceled":
             raise UserInputError("no iteration finished within the time budget; raise experiment_timeout or "
                                  "iteration_timeout")
-        timed_out = self.budget.seconds and time.time() >= self.search_deadline() - 0.1 * self.budget.seconds
-        return "timeout" if timed_out else "iterations"
+        return reason
 
     def _flaml_budget(self) -> float:
         """Far beyond our own deadline: FLAML gives a trial on a sample only its share of the time
