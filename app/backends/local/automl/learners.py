@@ -26,14 +26,14 @@ def _flaml_classes(task: str) -> dict:
     return task_factory(task).estimators
 
 
-def learner_of(estimator) -> str:
-    """The FLAML estimator_list name of a FLAML estimator object (or of a tolerant subclass)."""
-    table = _flaml_classes("classification" if estimator._task.is_classification() else "regression")
-    for cls in type(estimator).__mro__:
+def learner_name(estimator_class: type, task_obj) -> str:
+    """The FLAML estimator_list name of a FLAML estimator class (or of a tolerant subclass)."""
+    table = _flaml_classes("classification" if task_obj.is_classification() else "regression")
+    for cls in estimator_class.__mro__:
         for name, known in table.items():
             if cls is known:
                 return name
-    return type(estimator).__name__
+    return estimator_class.__name__
 
 
 def tolerant_learners(task: str, names: list[str], clock) -> dict[str, type]:

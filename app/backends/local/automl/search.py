@@ -13,6 +13,7 @@ import math
 import sys
 import time
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 
@@ -25,6 +26,17 @@ from app.backends.local.automl.timeouts import IterationTimeout, TrialAlarm
 
 KEEP_PREDICTIONS = 25      # out-of-fold predictions kept for the best trials (ensemble candidates)
 KEEP_MODELS = 10           # trials' own fitted models kept for the best trials (ensemble candidates)
+
+
+class _Fold(NamedTuple):
+    y: np.ndarray
+    pred: np.ndarray | None
+    weight: np.ndarray | None
+    config: dict
+    failure: str | None
+    timed_out: bool
+    estimator_class: type
+    task_obj: object
 
 
 class SearchStopped(Exception):
@@ -94,6 +106,7 @@ class SearchCallbacks:
         self._fit_seconds = 0.0
         self._predict_seconds = 0.0
         self._sample_size: int | None = None
+        self._last_model = None
         self.full_size: int | None = None      # training rows of a trial on all data (set by the step)
 
     # -- the trial's clock: called by the tolerant learners around every fit ----------------
@@ -125,8 +138,12 @@ class SearchCallbacks:
         started = time.time()
         pred = None if failure else self._predict(estimator, X_val)
         self._predict_seconds += time.time() - started
-        self._folds.append((np.asarray(y_val), pred, None if weight_val is None else np.asarray(weight_val),
-                            config or {}, estimator))
+        # Only the last fold's model is kept (it stands in for a refit): five forests on a million
+        # rows held at once would take gigabytes.
+        self._folds.append(_Fold(np.asarray(y_val), pred, None if weight_val is None else np.asarray(weight_val),
+                                 config or {}, failure, getattr(estimator, "timed_out", False), type(estimator),
+                                 estimator._task))
+        self._last_model = None if failure else getattr(estimator, "model", None)
         self._sample_size = len(X_train)
         if self.state.plan.eval_method == "holdout":
             return self._finish_trial(), {}
@@ -159,31 +176,33 @@ class SearchCallbacks:
             self._end_trial_clock()
 
     def _score_trial(self, folds: list) -> float:
-        config, estimator = folds[0][3], folds[0][4]
-        if any(getattr(f[4], "timed_out", False) for f in folds):
+        first = folds[0]
+        learner = learners.learner_name(first.estimator_class, first.task_obj)
+        if any(f.timed_out for f in folds):
             if self._alarm_cause == "experiment":
                 raise SearchStopped("timeout")       # the search's time is up: this trial is not an iteration
             limit = self.state.plan.iteration_seconds
-            self._commit_failed(learners.learner_of(estimator), dict(config),
+            self._commit_failed(learner, dict(first.config),
                                 f"timed out: the iteration ran past iteration_timeout_minutes ({limit:g} s)",
                                 timed_out=True)
             self._check_limits()
             return math.inf
-        failures = [f[4].failure for f in folds if getattr(f[4], "failure", None)]
+        failures = [f.failure for f in folds if f.failure]
         if failures:
-            self._commit_failed(learners.learner_of(estimator), dict(config), failures[0])
+            self._commit_failed(learner, dict(first.config), failures[0])
             self._check_limits()
             return math.inf
-        y = np.concatenate([f[0] for f in folds])
-        pred = np.concatenate([f[1] for f in folds])
-        weight = None if folds[0][2] is None else np.concatenate([f[2] for f in folds])
+        y = np.concatenate([f.y for f in folds])
+        pred = np.concatenate([f.pred for f in folds])
+        weight = None if first.weight is None else np.concatenate([f.weight for f in folds])
         metrics = self.score_predictions(y, pred, weight)
-        trial = Trial(iteration=len(self.state.trials), learner=learners.learner_of(estimator), config=dict(config),
+        trial = Trial(iteration=len(self.state.trials), learner=learner, config=dict(first.config),
                       metrics=metrics, value=metrics.get(self.metric),
-                      estimator_class=learners.base_class(type(estimator)),
-                      task_obj=estimator._task, pred=pred, y=y, weight=weight,
-                      fitted=folds[-1][4].model, fit_seconds=self._fit_seconds, predict_seconds=self._predict_seconds,
+                      estimator_class=learners.base_class(first.estimator_class),
+                      task_obj=first.task_obj, pred=pred, y=y, weight=weight,
+                      fitted=self._last_model, fit_seconds=self._fit_seconds, predict_seconds=self._predict_seconds,
                       sample_size=self._sample_size)
+        self._last_model = None
         seeded = is_start(trial.config, self.state.plan.warm_starts.get(trial.learner, []))
         self.commit(trial, seeded=seeded)
         self._check_limits()
