@@ -27,14 +27,12 @@ def test_fresh_dataset_page_names_the_missing_label_without_red(qtbot, fake_wind
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: page.datasets.topLevelItemCount() == 1, timeout=10_000)
     label = page.messages.label_for("dataset")
-    wizard.grab().save("/tmp/shots/dataset_fresh.png")
     assert label.text().startswith("Dataset is required"), label.text()
     assert label.styleSheet() == TODO_STYLE and not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     click_tree_row(qtbot, page.datasets, "titanic_ds")
     missing = page.messages.label_for("automl.label_column_name")
     qtbot.waitUntil(lambda: missing.text().startswith("Label column is required"), timeout=10_000)
     assert missing.styleSheet() == TODO_STYLE
-    wizard.grab().save("/tmp/shots/dataset_required.png")
     pick_dataset_and_label(qtbot, wizard, "titanic_ds", "Survived")
     for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML):
         click_next(qtbot, wizard, page_id)

@@ -114,7 +114,7 @@ class SpecPage(QWizardPage):
     def revalidate(self) -> None:
         if self.wizard() is None:
             return
-        found = validate_spec(self.spec, self.target)
+        found = validate_spec(self.spec, self.target) + list(getattr(self.wizard(), "refused", lambda: [])())
         self.problems = self.extra_problems() + [p for p in found if any(owns(x, p.path) for x in self.prefixes)]
         self.messages.show(self.problems)
         self.completeChanged.emit()

@@ -38,6 +38,24 @@ def starting_spec(spec: PipelineSpec | None) -> PipelineSpec:
     return fresh
 
 
+def workspace_problems(backend, spec, sink=None) -> list:
+    """The errors the workspace finds in a spec and its data (worker side)."""
+    from app.core.validation import errors_only
+
+    return errors_only(backend.validate(spec))
+
+
+def page_owning(pages: dict, path: str) -> int:
+    """The first page (in wizard order) whose fields include `path`; the Review page owns the rest."""
+    from app.ui.wizard.base import owns
+
+    for page_id in sorted(pages):
+        prefixes = getattr(pages[page_id], "prefixes", ())
+        if page_id != PAGE_REVIEW and any(owns(p, path) for p in prefixes if p):
+            return page_id
+    return PAGE_REVIEW
+
+
 class SetupWizard(WorkspaceConnecting, QWizard):
     workspace_connected = Signal(object)
     """A backend was opened on page 1 (the main window adopts it)."""
@@ -58,6 +76,9 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         self.settings = settings or UiSettings()
         self.backend, self.location = backend, location
         self.spec = starting_spec(spec)
+        self.submit_problems: list = []     # what the workspace refused at the last Submit, for that spec text
+        self._refused_yaml = ""
+        self._cleared_for_submit = False
         self.task_from_user = spec is not None   # Open and Clone keep their task; New infers it from the label
         self.task_note = ""
         self.sample = None
@@ -97,6 +118,36 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         """The previewed values of the label column, or None."""
         label = self.spec.automl.label_column_name
         return self.sample[label] if self.sample is not None and label in self.sample.columns else None
+
+    def refused(self) -> list:
+        """The workspace's refusals of the last Submit, while the spec is still the one refused."""
+        return self.submit_problems if self.submit_problems and self.spec.to_yaml() == self._refused_yaml else []
+
+    def accept(self) -> None:
+        """Submit: the workspace checks the spec and its data first; a refusal keeps the wizard open on the
+        page whose field must change, with the reason at that field."""
+        if self._cleared_for_submit or self.backend is None:
+            super().accept()
+            return
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(False)
+        self.runner.start(workspace_problems, self.backend, copy_spec(self.spec), on_result=self._checked,
+                          on_failed=lambda m, d: self._submit_anyway())
+
+    def _submit_anyway(self) -> None:
+        """The check itself failed (e.g. the workspace went away): submitting reports the reason properly."""
+        self._cleared_for_submit = True
+        super().accept()
+
+    def _checked(self, errors: list) -> None:
+        if not errors:
+            self._submit_anyway()
+            return
+        self.submit_problems, self._refused_yaml = errors, self.spec.to_yaml()
+        target = page_owning(self.pages, errors[0].path)
+        while self.currentId() > target and self.currentId() != PAGE_WORKSPACE:
+            self.back()
+        self.currentPage().revalidate()
+        self.button(QWizard.WizardButton.FinishButton).setEnabled(self.currentPage().isComplete())
 
     def submit_parameters(self) -> dict:
         return self.pages[PAGE_REVIEW].parameters()

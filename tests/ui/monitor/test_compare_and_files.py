@@ -109,4 +109,3 @@ def test_runs_of_another_task_are_left_out_and_said_why(qtbot, backend, runner):
     assert text.startswith("2 runs;") and "Left out 1 run of another task (regression)" in text, text
     bars = view.canvas.figure.axes[1]
     assert bars.get_ylim()[0] > 0, "bars of scores must be zoomed to the data, not start at 0"
-    view.grab().save("/tmp/shots/compare_tasks.png")
