@@ -64,6 +64,7 @@ class RunControl(QObject):
         self.runner = runner
         self.backend = None
         self.statuses: dict[str, str] = {}
+        self.fed: set[str] = set()   # runs whose open view polls them and feeds us: one watcher per run
         self._pending: set[str] = set()
         self._submit_handle = None
         self._timer = QTimer(self)
@@ -73,6 +74,7 @@ class RunControl(QObject):
     def set_backend(self, backend) -> None:
         self.backend = backend
         self.statuses.clear()
+        self.fed.clear()
         self._pending.clear()
         self._timer.stop()
 
@@ -124,7 +126,7 @@ class RunControl(QObject):
             self._timer.stop()
             return
         for run_id in active:
-            if run_id in self._pending or self.backend is None:
+            if run_id in self._pending or run_id in self.fed or self.backend is None:
                 continue
             self._pending.add(run_id)
             backend = self.backend
@@ -132,6 +134,18 @@ class RunControl(QObject):
                               on_result=lambda run, b=backend: self._polled(b, run),
                               on_failed=lambda m, d, r=run_id: log.warning("polling %s failed: %s", r, m),
                               on_finished=lambda r=run_id: self._pending.discard(r))
+
+    def feed(self, run) -> None:
+        """A fresh record from the run's open view: it stands in for our own poll of that run."""
+        if run.run_id in self.statuses:
+            self.fed.add(run.run_id)
+            self._polled(self.backend, run)
+
+    def unfeed(self, run_id: str) -> None:
+        """The run's view closed: poll it ourselves again while it is active."""
+        self.fed.discard(run_id)
+        if run_id in self.active_runs() and not self._timer.isActive():
+            self._timer.start()
 
     def _polled(self, backend, run) -> None:
         if backend is not self.backend or run.run_id not in self.statuses:

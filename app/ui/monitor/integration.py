@@ -141,7 +141,7 @@ class MonitorController(QObject):
         view = RunViewWidget(self.backend, run_id, self.runner,
                              column_widths=self.column_widths.setdefault("leaderboard", {}))
         self.run_views[run_id] = view
-        view.destroyed.connect(lambda _obj=None, r=run_id: self.run_views.pop(r, None))
+        view.destroyed.connect(lambda _obj=None, r=run_id: self._run_view_closed(r))
         view.snapshot_applied.connect(lambda snapshot, v=view: self._run_view_updated(v, snapshot))
         view.run_finished.connect(self.run_ended)
         view.leaderboard.iteration_menu_requested.connect(
@@ -231,12 +231,21 @@ class MonitorController(QObject):
             tabs.tabBar().setTabButton(index, QTabBar.ButtonPosition.RightSide, close)
         tabs.setCurrentWidget(widget)
 
+    def _run_view_closed(self, run_id: str) -> None:
+        self.run_views.pop(run_id, None)
+        control = getattr(self.window, "run_control", None)
+        if control is not None:
+            control.unfeed(run_id)
+
     def _run_view_updated(self, view: QWidget, snapshot) -> None:
         """The open run's poll feeds the dock's row and, while its tab is the one shown, the status bar."""
         if snapshot.run is None:
             return
         self._show_status(view, snapshot.run.status)
         self.dock.model.update_run(snapshot.run)
+        control = getattr(self.window, "run_control", None)
+        if control is not None:
+            control.feed(snapshot.run)
         if self.tabs is not None and self.tabs.currentWidget() is view:
             self._status_bar_follows(view)
 

@@ -100,3 +100,21 @@ def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_setti
         win.close()
         win.deleteLater()
     assert widths[1] == widths[0], widths
+
+
+def test_an_open_run_is_polled_once_by_its_view_not_twice(qtbot, window, backend):
+    import sys
+
+    view = window.monitor.run_views["live_run"]
+    qtbot.waitUntil(lambda: "live_run" in window.run_control.fed, timeout=10_000)
+    callers = []
+    plain = backend.get_run
+
+    def get_run(run_id):
+        callers.append(sys._getframe(1).f_code.co_name)
+        return plain(run_id)
+
+    backend.get_run = get_run
+    qtbot.waitUntil(lambda: view.run.status == rs.COMPLETED, timeout=20_000)
+    qtbot.waitUntil(lambda: window.run_control.statuses.get("live_run") == rs.COMPLETED, timeout=5_000)
+    assert callers and "call" not in callers, callers  # RunControl polls through `call`; the view does not
