@@ -120,14 +120,16 @@ def split(s: SeriesSet) -> tuple[pd.DataFrame, pd.DataFrame]:
 
 
 def pipeline_forecast(s: SeriesSet, train: pd.DataFrame, test: pd.DataFrame, budget: float, cores: int,
-                      work: Path) -> tuple[np.ndarray, dict]:
+                      work: Path, folds: int | None = None, step_share: float | None = None) -> tuple[np.ndarray, dict]:
     data, settings, out = work / "train.csv", work / "settings.json", work / "out"
     multi = train[ID].nunique() > 1
     (train if multi else train.drop(columns=[ID])).to_csv(data, index=False)
     settings.write_text(json.dumps({
         "task": "forecasting", "label_column_name": Y, "iterations": 1000,
         "experiment_timeout_minutes": budget / 60, "max_cores_per_iteration": cores, "seed": 0,
+        **({"n_cross_validations": folds} if folds else {}),
         "forecasting": {"time_column_name": TIME, "forecast_horizon": s.horizon, "freq": s.freq,
+                        **({"cv_step_size": max(1, round(step_share * s.horizon))} if step_share else {}),
                         **({"time_series_id_column_names": [ID]} if multi else {})}}))
     started = time.time()
     result = subprocess.run([sys.executable, "-m", "app.backends.local.automl_step", "--data", str(data),
@@ -165,6 +167,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--budget", type=float, default=60.0, help="seconds per set for the pipeline (default 60)")
     parser.add_argument("--sets", default="", help="comma-separated words; run the sets whose names contain one")
     parser.add_argument("--cores", type=int, default=1, help="max_cores_per_iteration (default 1)")
+    parser.add_argument("--folds", type=int, help="n_cross_validations (default: the pipeline's own, 3)")
+    parser.add_argument("--cv-step-share", type=float, metavar="F",
+                        help="cv_step_size as this share of each set's horizon (default: the pipeline's own)")
     args = parser.parse_args(argv)
     sets = statsmodels_sets() + vega_sets() + synthetic_sets()
     if args.sets:
@@ -178,7 +183,8 @@ def main(argv: list[str] | None = None) -> int:
         train, test = split(s)
         truth = test.sort_values([ID, TIME])[Y].to_numpy()
         with tempfile.TemporaryDirectory() as tmp:
-            pred, info = pipeline_forecast(s, train, test.sort_values([ID, TIME]), args.budget, args.cores, Path(tmp))
+            pred, info = pipeline_forecast(s, train, test.sort_values([ID, TIME]), args.budget, args.cores, Path(tmp),
+                                           args.folds, args.cv_step_share)
         mae = float(np.mean(np.abs(pred - truth)))
         ref_mae = {name: float(np.mean(np.abs(p - truth))) for name, p in reference_forecasts(s, train).items()}
         for name in refs:

@@ -111,3 +111,15 @@ def test_whole_years_read_as_years():
     fs = ForecastSettings.from_block({"time_column_name": "year", "forecast_horizon": 5})
     series, problems = build_series(frame, fs, "flow", 3)
     assert series.freq.startswith("YS") and not [p for p in problems if p.level == "error"]
+
+
+def test_the_bundled_forecasting_example_is_valid_for_its_bundled_data():
+    from app import locator
+    from app.core.spec import load_spec
+
+    spec = load_spec(locator.resource("examples/us_macro_forecast.yaml"))
+    assert [p for p in validate_spec(spec) if p.level == "error"] == []
+    frame = pd.read_csv(locator.resource("us_macro_quarterly.csv"))
+    fs = ForecastSettings.from_block(spec.automl.forecasting)
+    problems = check_table(frame, fs, spec.automl.label_column_name, spec.automl.n_cross_validations)
+    assert [str(p) for p in problems] == ["warning: automl.forecasting.freq: not set; inferred 'QS-OCT' from the data"]

@@ -114,7 +114,8 @@ class ForecastRun:
         self._prepare(read_table(self.data_path))
         self._status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
         reason = self._search()
-        if reason != "canceled" and self.ensemble and sum(t.pred is not None for t in self.trials) >= 2:
+        if reason != "canceled" and self.ensemble and len(self.records) < self.settings.iterations \
+                and sum(t.pred is not None for t in self.trials) >= 2:
             self._status("ensembling", "building VotingEnsemble from the rolling-origin forecasts")
             self._ensemble()
         self._status("finalizing", "writing charts, guardrails and the summary")
@@ -223,6 +224,9 @@ class ForecastRun:
         self._score_and_commit(trial, rolling, rolling.pred)
 
     def _score_and_commit(self, trial: Trial, rolling: RollingForecasts, pred: np.ndarray) -> None:
+        if not np.isfinite(pred).all():
+            self._commit(trial, {}, failure="the forecasts hold NaN or infinite values")
+            return
         metrics = scoring.regression_metrics(rolling.y, pred, self.y_range)
         trial.value, trial.pred = metrics.get(self.metric), pred
         improved = trial.value is not None and math.isfinite(trial.value) and (
