@@ -71,6 +71,12 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     _type(qtbot, group.horizon, "12")
     qtbot.mouseClick(group.advanced_toggle, Qt.MouseButton.LeftButton)
     assert group.advanced.isVisible()
+    _type(qtbot, group.target_lags, "1, two")
+    assert not page.isComplete() and "enter whole numbers" in page.message_for("forecasting.target_lags")
+    _type(qtbot, group.target_lags, "")
+    _type(qtbot, group.horizon, "0")
+    assert "at least 1" in page.message_for("forecasting.forecast_horizon")
+    _type(qtbot, group.horizon, "12")
     set_budget(wizard, iterations="8", timeout_minutes="3")
     qtbot.waitUntil(page.isComplete, timeout=10_000)
     qtbot.waitUntil(lambda: group.height() >= group.minimumSizeHint().height(), timeout=5000)   # laid out
