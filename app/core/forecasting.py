@@ -21,7 +21,7 @@ AGGREGATIONS = ("sum", "max", "min", "mean")
 DEFAULT_FOLDS = 3            # rolling origins when n_cross_validations is not set
 PATH = "automl.forecasting"
 # Settings kept for Azure that the local engine does not act on.
-NO_LOCAL_EFFECT = ("use_stl",)
+NO_LOCAL_EFFECT = ("use_stl", "feature_lags")
 
 
 @dataclass

@@ -123,3 +123,12 @@ def test_the_bundled_forecasting_example_is_valid_for_its_bundled_data():
     fs = ForecastSettings.from_block(spec.automl.forecasting)
     problems = check_table(frame, fs, spec.automl.label_column_name, spec.automl.n_cross_validations)
     assert [str(p) for p in problems] == ["warning: automl.forecasting.freq: not set; inferred 'QS-OCT' from the data"]
+
+
+def test_settings_kept_for_azure_are_accepted_with_a_warning_locally():
+    spec = spec_from_dict({"experiment": "e", "dataset": "d", "automl": {
+        "task": "forecasting", "label_column_name": "sales",
+        "forecasting": {"time_column_name": "month", "feature_lags": "auto", "use_stl": "season"}}})
+    warnings = {p.path for p in validate_spec(spec) if p.level == "warning"}
+    assert {"automl.forecasting.feature_lags", "automl.forecasting.use_stl"} <= warnings
+    assert not [p for p in validate_spec(spec, target="azure") if p.path.startswith("automl.forecasting")]
