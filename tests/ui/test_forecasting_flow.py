@@ -109,6 +109,11 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     charts.chart_combo.setCurrentText("Leaderboard vs baselines")
     assert charts.drawn
     _shot(view, "run_leaderboard_chart")
+    view.tabs.tabBar().setCurrentIndex(0)
+    rails = view.overview.guardrails
+    names = [rails.index(r, 0).data() for r in range(rails.rowCount())]
+    assert {"Missing timestamps imputation", "Frequency detection", "Baseline comparison"} <= set(names)
+    _shot(view, "run_overview")
     leaderboard = view.leaderboard.model
     assert {leaderboard.iteration_at(r).run_algorithm for r in range(leaderboard.rowCount())} >= {"Naive",
                                                                                                 "SeasonalNaive"}
