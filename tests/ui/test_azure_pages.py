@@ -76,7 +76,7 @@ def click_option(qtbot, radio) -> None:
     assert radio.isChecked()
 
 
-def test_subscription_id_must_be_a_guid_at_the_field(qtbot, make_wizard):
+def test_subscription_id_must_be_a_guid_at_the_field(qtbot, make_wizard, tmp_path):
     wizard = make_wizard()
     wizard.show()
     page = wizard.currentPage()
@@ -88,11 +88,11 @@ def test_subscription_id_must_be_a_guid_at_the_field(qtbot, make_wizard):
     qtbot.keyClicks(page.subscription, "my-subscription")
     assert page.subscription_message.isVisible() and "is a GUID" in page.subscription_message.text()
     assert not page.isComplete()
-    wizard.grab().save("/tmp/workspace_page_guid.png")
+    wizard.grab().save(str(tmp_path / "workspace_page_guid.png"))
     page.subscription.clear()
     qtbot.keyClicks(page.subscription, SUBSCRIPTION)
     assert not page.subscription_message.isVisible() and page.isComplete()
-    wizard.grab().save("/tmp/workspace_page_signin.png")
+    wizard.grab().save(str(tmp_path / "workspace_page_signin.png"))
 
 
 def test_the_sign_in_choice_defaults_from_the_environment_and_reaches_the_connection(qtbot, make_wizard,
@@ -186,7 +186,7 @@ def fill_create_dialog(qtbot, page, name, max_nodes=None):
 
 def test_provisioning_states_show_as_progress_and_stop_waiting_keeps_the_page_usable(qtbot, make_wizard,
                                                                                         titanic_csv,
-                                                                                        provisioning_backend):
+                                                                                        provisioning_backend, tmp_path):
     import itertools
 
     from PySide6.QtCore import Qt
@@ -196,7 +196,7 @@ def test_provisioning_states_show_as_progress_and_stop_waiting_keeps_the_page_us
     qtbot.waitUntil(lambda: page.status.text().startswith("gpu-2: Creating ("), timeout=10_000)
     assert page.provisioning.isVisible() and page.stop_button.isVisible()
     assert not page.isComplete() and not page.create_button.isEnabled()
-    wizard.grab().save("/tmp/compute_provisioning.png")
+    wizard.grab().save(str(tmp_path / "compute_provisioning.png"))
     qtbot.mouseClick(page.stop_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: page.status.text().startswith("Stopped waiting; Azure keeps provisioning gpu-2"),
                     timeout=10_000)

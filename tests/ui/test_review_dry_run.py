@@ -33,7 +33,7 @@ def walk_to_review(qtbot, make_wizard, titanic_csv, spec, azure):
     return wizard, wizard.currentPage()
 
 
-def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv, azure):
+def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv, azure, tmp_path):
     wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec(), azure)
     panel = page.dry_run
     assert panel.isVisibleTo(page) and panel.test_button.isEnabled()
@@ -51,7 +51,7 @@ def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wi
     # the results get their room once the layout has run (the spec text gives way)
     qtbot.waitUntil(lambda: panel.status.height() >= panel.status.heightForWidth(panel.status.width()), timeout=5_000)
     qtbot.waitUntil(lambda: panel.height() >= panel.minimumSizeHint().height(), timeout=5_000)
-    page.grab().save("/tmp/review_dry_run.png")
+    page.grab().save(str(tmp_path / "review_dry_run.png"))
 
 
 def test_cancel_stops_the_test_and_says_so(qtbot, make_wizard, titanic_csv, azure):

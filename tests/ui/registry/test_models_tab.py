@@ -50,12 +50,12 @@ def models_tab(qtbot, window):
     return view
 
 
-def test_details_show_the_test_split_score_beside_the_validation_score(qtbot, make_window, fake):
+def test_details_show_the_test_split_score_beside_the_validation_score(qtbot, make_window, fake, tmp_path):
     window = make_window(fake)
     view = models_tab(qtbot, window)
     text = view.details.toPlainText()
     assert "validation 0.8500 · test split 0.8312 on 179 held-out rows" in text
-    window.grab().save("/tmp/models_tab_fake.png")
+    window.grab().save(str(tmp_path / "models_tab_fake.png"))
 
 
 def test_predict_from_the_models_tab(qtbot, make_window, fake, tmp_path):
@@ -75,19 +75,19 @@ def test_predict_from_the_models_tab(qtbot, make_window, fake, tmp_path):
     dialog.close()
 
 
-def test_register_the_iteration_selected_in_a_run_tab(qtbot, make_window, fake):
+def test_register_the_iteration_selected_in_a_run_tab(qtbot, make_window, fake, tmp_path):
     window = make_window(fake)
     run_view = open_run_from_dock(qtbot, window, "run_a")
     qtbot.waitUntil(lambda: run_view.leaderboard.model.rowCount() == 6, timeout=10_000)
     menu = leaderboard_menu(qtbot, window, run_view, row=4)
-    menu.grab().save("/tmp/leaderboard_menu.png")
+    menu.grab().save(str(tmp_path / "leaderboard_menu.png"))
     menu.close()
     chosen = run_view.leaderboard.selected_iteration().iteration
     window.models.register_action.trigger()
     dialog = window.models.view.dialogs["register"]
     qtbot.waitUntil(lambda: dialog.register_button.isEnabled(), timeout=10_000)
     assert dialog.iteration_combo.currentData() == chosen
-    dialog.grab().save("/tmp/register_iteration_dialog.png")
+    dialog.grab().save(str(tmp_path / "register_iteration_dialog.png"))
     dialog.name_edit.clear()
     qtbot.keyClicks(dialog.name_edit, "Chosen")
     with qtbot.waitSignal(window.models.view.models_loaded, timeout=10_000) as loaded:
@@ -120,7 +120,7 @@ def test_a_model_a_finished_run_registered_shows_without_refresh(qtbot, make_win
     assert window.models.view.model.rowCount() == 2
 
 
-def test_an_azure_workspace_says_plainly_what_it_cannot_do(qtbot, make_window, make_fake_backend):
+def test_an_azure_workspace_says_plainly_what_it_cannot_do(qtbot, make_window, make_fake_backend, tmp_path):
     azure = make_fake_backend(kind="azure", name="ml-ws", location="azure:config.json")
     azure.add_run("run_a", iterations=3)
     azure.add_model(MODEL, "run_a", 1)
@@ -134,4 +134,4 @@ def test_an_azure_workspace_says_plainly_what_it_cannot_do(qtbot, make_window, m
     usage = window.models.usage_action
     assert not usage.isEnabled() and usage.statusTip() == azure.capabilities.why_not("disk_usage")
     assert not window.models.delete_runs_action.isEnabled() and window.models.register_action.isEnabled()
-    window.grab().save("/tmp/models_tab_azure.png")
+    window.grab().save(str(tmp_path / "models_tab_azure.png"))
