@@ -75,11 +75,7 @@ class Executor:
         while True:
             if self.cancel_requested():
                 raise RunCanceled()
-            with self.store.read() as c:
-                ahead = c.execute("SELECT run_id FROM runs WHERE status=? AND created_at < "
-                                  "(SELECT created_at FROM runs WHERE run_id=?) ORDER BY created_at LIMIT 1",
-                                  (rs.QUEUED, self.run_id)).fetchone()
-            if ahead is None:
+            if self._earlier_waiting_run() is None:
                 for slot in range(self.max_concurrent_runs):
                     lock = RunLock(self.layout.slot_lock("local", slot))
                     if lock.acquire():
@@ -89,6 +85,18 @@ class Executor:
             self.set_run(status=rs.QUEUED, phase=f"queued: waiting for {holder or 'an earlier run'} "
                                                  "to finish on compute 'local'")
             time.sleep(0.25)
+
+    def _earlier_waiting_run(self) -> str | None:
+        """An older run still waiting for a slot, whose executor is alive. A run submitted just
+        before this one may not have reached its own wait yet (NotStarted): it still goes first."""
+        with self.store.read() as c:
+            rows = c.execute("SELECT r.run_id FROM runs r, runs me WHERE me.run_id=? AND r.status IN (?,?) AND "
+                             "(r.created_at < me.created_at OR (r.created_at = me.created_at AND r.run_id < me.run_id)) "
+                             "ORDER BY r.created_at", (self.run_id, rs.NOT_STARTED, rs.QUEUED)).fetchall()
+        for row in rows:
+            if RunLock(self.layout.run_lock(row["run_id"])).is_held_elsewhere():
+                return row["run_id"]
+        return None
 
     def _slot_holder(self) -> str | None:
         with self.store.read() as c:

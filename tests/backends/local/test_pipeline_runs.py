@@ -87,17 +87,16 @@ def test_killed_executor_leaves_no_running_run(titanic_ws):
     assert all(s.status in rs.TERMINAL for s in run.steps)
 
 
-def test_second_run_queues_behind_the_first(titanic_ws):
+def test_runs_queue_and_start_in_the_order_they_were_submitted(titanic_ws):
     spec = small_spec(iterations=4)
     spec.data_prep.allow_reuse = spec.automl.allow_reuse = False
-    first = titanic_ws.submit(spec)
-    second = titanic_ws.submit(spec)
-    queued = wait_for(titanic_ws, second, lambda r: r.status == rs.QUEUED, timeout=30)
+    submitted = [titanic_ws.submit(spec) for _ in range(3)]
+    queued = wait_for(titanic_ws, submitted[1], lambda r: r.status == rs.QUEUED, timeout=30)
     assert "queued" in queued.phase
-    assert wait_done(titanic_ws, first).status == rs.COMPLETED
-    assert wait_done(titanic_ws, second).status == rs.COMPLETED
-    a, b = titanic_ws.get_run(first), titanic_ws.get_run(second)
-    assert b.started_at >= a.ended_at - 0.5
+    finished = [wait_done(titanic_ws, run_id) for run_id in submitted]
+    assert [r.status for r in finished] == [rs.COMPLETED] * 3
+    for earlier, later in zip(finished, finished[1:]):
+        assert later.started_at >= earlier.ended_at - 0.5
 
 
 def test_warm_start_seeds_a_rerun_from_earlier_runs(titanic_ws):
