@@ -35,12 +35,15 @@ class RememberedWidths(QObject):
         super().__init__(parent or view)
         self.view, self.widths = view, widths
         self._fitting = False
-        view.horizontalHeader().sectionResized.connect(self._resized)
+        self.header = view.header() if hasattr(view, "header") else view.horizontalHeader()  # tree or table
+        self.header.sectionResized.connect(self._resized)
 
     def _title(self, section: int) -> str:
         return str(self.view.model().headerData(section, Qt.Orientation.Horizontal))
 
     def _resized(self, section: int, _old: int, new: int) -> None:
+        if self.header.stretchLastSection() and section == self.header.count() - 1:
+            return  # the stretched last column follows the view's width, not the user
         if not self._fitting and new > 0:  # a drag by the user, not our own fitting
             self.widths[self._title(section)] = new
 
@@ -48,11 +51,11 @@ class RememberedWidths(QObject):
         """Size columns to their contents, then give each the width the user last chose for it."""
         self._fitting = True
         try:
-            self.view.resizeColumnsToContents()
-            header = self.view.horizontalHeader()
-            for section in range(header.count()):
+            for section in range(self.header.count()):
                 width = self.widths.get(self._title(section))
                 if width:
-                    header.resizeSection(section, width)
+                    self.header.resizeSection(section, width)
+                else:
+                    self.view.resizeColumnToContents(section)
         finally:
             self._fitting = False

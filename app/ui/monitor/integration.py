@@ -42,7 +42,7 @@ class MonitorController(QObject):
         self._backend = None
         self.run_views: dict = {}
         self.column_widths = load_widths(getattr(window, "settings", None))
-        self.dock = RunsBrowserDock(self.runner, window)
+        self.dock = RunsBrowserDock(self.runner, window, widths=self.column_widths.setdefault("runs", {}))
         window.addDockWidget(Qt.DockWidgetArea.LeftDockWidgetArea, self.dock)
         window.resizeDocks([self.dock], [DOCK_WIDTH], Qt.Orientation.Horizontal)
         self.dock.run_activated.connect(self.open_run)

@@ -6,6 +6,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDockWidget, QHBoxL
                                QTreeView, QVBoxLayout, QWidget)
 
 from app.core import runs as run_states
+from app.ui.monitor.column_widths import RememberedWidths
 from app.ui.monitor.poller import PollWorker
 from app.ui.monitor.runs_model import COLUMNS, EXPERIMENT_ROLE, RUN_ID_ROLE, RunsFilterProxy, RunsTreeModel
 from app.ui.wording import count
@@ -36,7 +37,7 @@ class RunsBrowserDock(QDockWidget):
     compare_requested = Signal(list)
     """The user asked to compare these run ids (context menu)."""
 
-    def __init__(self, runner, parent=None, interval_ms: int = 3000):
+    def __init__(self, runner, parent=None, interval_ms: int = 3000, widths: dict[str, int] | None = None):
         super().__init__("Runs", parent)
         self.setObjectName("RunsBrowserDock")
         self._backend = None
@@ -63,8 +64,9 @@ class RunsBrowserDock(QDockWidget):
         self.view.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.view.setSelectionMode(QAbstractItemView.SelectionMode.ExtendedSelection)
         self.view.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.view.header().setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         self.view.header().setStretchLastSection(True)
+        self.widths = RememberedWidths(self.view, widths if widths is not None else {}, self)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)
         self.view.customContextMenuRequested.connect(self._show_menu)
         self.view.activated.connect(self._on_double_clicked)
@@ -121,6 +123,7 @@ class RunsBrowserDock(QDockWidget):
         self._set_experiments(experiments)
         self._restore_expansion()
         self._reselect(selected)
+        self.widths.fit()
         active = sum(1 for r in listed if r.status in run_states.ACTIVE)
         self.message.setText(f"{count(len(listed), 'run')}, {active} active" if listed else
                              "No runs yet: submit a pipeline to see it here.")

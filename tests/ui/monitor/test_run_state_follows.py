@@ -102,6 +102,36 @@ def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_setti
     assert widths[1] == widths[0], widths
 
 
+def test_runs_dock_widths_the_user_sets_come_back_next_session(qtbot, ui_settings, backend):
+    backend.add_run("done_run", iterations=4)
+    widths = []
+    for session in range(2):
+        win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: backend)
+        win.show()
+        with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
+            win.connect_workspace("/memory")
+        dock = win.monitor.dock
+        qtbot.waitUntil(lambda: dock_status(dock, "done_run") is not None, timeout=10_000)
+        header = dock.view.header()
+        column = 1
+        if session == 0:
+            fitted = header.sectionSize(column)
+            # a drag on the section's right edge, as the user widens the column
+            edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
+            y = header.height() // 2
+            qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+            qtbot.mouseMove(header.viewport(), QPoint(edge + 90, y))
+            qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 90, y))
+            assert header.sectionSize(column) > fitted + 40, (fitted, header.sectionSize(column))
+            with qtbot.waitSignal(dock.poller.polled, timeout=10_000):
+                dock.refresh()  # as the dock's timer does: the poll refits the columns, the user's width stays
+        widths.append(header.sectionSize(column))
+        win.run_control.set_backend(None)
+        win.close()
+        win.deleteLater()
+    assert widths[1] == widths[0], widths
+
+
 def test_an_open_run_is_polled_once_by_its_view_not_twice(qtbot, window, backend):
     import sys
 
