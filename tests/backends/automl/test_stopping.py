@@ -112,3 +112,19 @@ def test_slow_learners_on_bigger_data_keep_both_timeouts(runner):
     assert iterations and all(e["duration_s"] <= per_iteration + 1.5 for e in iterations), \
         [e["duration_s"] for e in iterations]
     assert (result.out / "model_data").exists()
+
+
+def test_a_step_where_every_iteration_times_out_fails_and_says_what_to_raise(runner):
+    rows = 200_000  # no forest trains on 160,000 rows x 20 columns in 0.1 s
+    rng = np.random.default_rng(1)
+    X = rng.normal(size=(rows, 20)).astype(np.float32)
+    frame = pd.DataFrame(X, columns=[f"x{i}" for i in range(20)])
+    frame["y"] = (X[:, 0] + rng.normal(size=rows) > 0).astype(int)
+    result = runner.run(frame, fast(label_column_name="y", iterations=20, n_cross_validations=5,
+                                    allowed_models=["RandomForest", "ExtremeRandomTrees"],
+                                    experiment_timeout_minutes=10 / 60, iteration_timeout_minutes=0.1 / 60,
+                                    enable_voting_ensemble=True))
+    assert result.returncode == 2, (result.returncode, result.stderr)
+    assert "iteration_timeout_minutes" in result.stderr and "no model" in result.stderr, result.stderr
+    assert result.finished["best_iteration"] == -1
+    assert not (result.out / "model_data").exists()

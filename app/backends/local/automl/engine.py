@@ -78,8 +78,20 @@ class Step:
     def _exit_now(self, reason: str) -> None:
         self._stop.set()
         self.finish(reason)
+        failed = reason != "canceled" and (self.state is None or self.state.best is None)
+        if failed:
+            print(f"error: {self.no_model_message()}", file=sys.stderr)
         sys.stderr.flush()
-        os._exit(0)
+        os._exit(2 if failed else 0)
+
+    def no_model_message(self) -> str:
+        """Why the step ends without a model, and what to change (the register step would need one)."""
+        trials = self.state.trials if self.state is not None else []
+        timed_out = sum(1 for t in trials if "timed out" in str(getattr(t, "failure", "") or ""))
+        what = (f"all {len(trials)} iterations failed ({timed_out} ran past iteration_timeout_minutes)" if trials
+                else "no iteration finished")
+        return (f"no model: {what} within the time limits; raise iteration_timeout_minutes or "
+                "experiment_timeout_minutes, or allow faster models (e.g. LightGBM)")
 
     def status(self, phase: str, message: str) -> None:
         self.phase = phase
@@ -153,6 +165,9 @@ class Step:
         if reason == "canceled":
             self.finish(reason)
             return
+        if self.state.best is None:
+            self.finish(reason)
+            raise UserInputError(self.no_model_message())
         fullsize.train_best_on_all_rows(self)
         if plan.ensembles and len(self.state.trials) >= 2:
             from app.backends.local.automl.ensemble import run_ensembles
