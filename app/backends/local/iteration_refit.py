@@ -51,6 +51,9 @@ def register_iteration(backend, run_ref: str, iteration: int, model_name: str | 
             packages = _packages_at_training(run, summary)
             refitted = False
             measured = held_out_properties(summary)
+        elif run.task == "forecasting":
+            raise UserInputError(f"iteration {iteration} of a forecasting run cannot be rebuilt; register the "
+                                 f"saved best model (iteration {summary.get('model_iteration')}) instead")
         else:
             model = refit_iteration(backend, run, record, sink)
             sink.check()

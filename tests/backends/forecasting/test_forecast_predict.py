@@ -106,3 +106,17 @@ def test_a_run_on_data_the_forecasting_block_contradicts_is_refused_before_it_st
     assert "automl.forecasting.time_column_name: 1 duplicate timestamps of series A" in err
     assert main(["--workspace", ws, "runs", "list", "--json"]) == 0
     assert capsys.readouterr().out == runs_before
+
+
+def test_only_the_saved_best_iteration_of_a_forecasting_run_registers(workspace):
+    from app.backends.local.workspace import LocalBackend
+    from app.core.errors import UserInputError
+
+    backend = LocalBackend(workspace / "ws")
+    run = backend.list_runs(None)[0]
+    run = backend.get_run(run.run_id)
+    other = next(i.iteration for i in run.iterations if i.iteration != run.best_iteration)
+    with pytest.raises(UserInputError, match="cannot be rebuilt; register the saved best model"):
+        backend.register_iteration(run.run_id, other, "SalesOther")
+    version = backend.register_iteration(run.run_id, run.best_iteration, "SalesBest")
+    assert version.name == "SalesBest" and version.version == 1
