@@ -9,6 +9,8 @@ from PySide6.QtWidgets import QDialog
 from app.ui.wizard import wizard as w
 from app.ui.wizard.workspace_page import WorkspacePage
 
+from tests.ui.clicks import click_next
+
 SUBSCRIPTION = "12345678-90ab-cdef-1234-567890abcdef"
 
 
@@ -23,6 +25,7 @@ def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wiz
         return make_fake_backend(kind="azure", name="ml-ws", location="azure:")
 
     wizard = make_wizard(open_backend=open_azure)
+    wizard.show()
     page = wizard.currentPage()
     page._set_azure_availability(True)
     page.azure_radio.setChecked(True)
@@ -31,8 +34,7 @@ def test_azure_by_names_passes_options_and_shows_sign_in_message(qtbot, make_wiz
     page.subscription.setText(SUBSCRIPTION)
     page.resource_group.setText("rg")
     page.workspace_name.setText("ml-ws")
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=10_000)
+    click_next(qtbot, wizard, w.PAGE_DATASET)
     location, options = opened[0]
     assert location == "azure:"
     assert {k: options[k] for k in ("subscription_id", "resource_group", "workspace_name")} == {
@@ -161,10 +163,9 @@ def walk_to_compute(qtbot, make_wizard, titanic_csv, backend):
     spec.compute = "cpu-cluster"
     wizard = make_wizard(spec=spec, backend=backend, location="azure:cfg.json")
     wizard.show()
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=10_000)
+    click_next(qtbot, wizard, w.PAGE_DATASET)
     qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
-    wizard.next()
+    click_next(qtbot, wizard, w.PAGE_COMPUTE)
     page = wizard.currentPage()
     qtbot.waitUntil(page.isComplete, timeout=10_000)
     return wizard, page
@@ -209,3 +210,17 @@ def test_a_cluster_that_succeeds_is_listed_and_chosen(qtbot, make_wizard, titani
     fill_create_dialog(qtbot, page, "gpu-2")
     qtbot.waitUntil(lambda: page.targets.count() == 2 and page.isComplete(), timeout=10_000)
     assert wizard.spec.compute == "gpu-2" and page.status.text() == "✓ Cluster gpu-2 is ready."
+
+
+def test_a_workspace_opened_by_names_lets_a_new_pipeline_press_next(qtbot, make_wizard, titanic_csv,
+                                                                     make_fake_backend):
+    """Connected by subscription, group and name, the wizard holds location 'azure:' and no
+    config.json: its workspace page has nothing to fill in, so Next must be pressable."""
+    from .wizard_steps import titanic_spec
+
+    azure = make_fake_backend(kind="azure", name="ml-ws", location="azure:")
+    azure.register_dataset("titanic_ds", [titanic_csv])
+    wizard = make_wizard(spec=titanic_spec(), backend=azure, location="azure:")
+    wizard.show()
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    assert wizard.backend is azure

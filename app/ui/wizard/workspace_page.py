@@ -278,7 +278,9 @@ class WorkspacePage(QWizardPage):
                 and self._connected_location == self.location())
 
     def isComplete(self) -> bool:
-        return not self._connecting and self.input_problem() is None
+        # A workspace the wizard already holds needs no inputs again (one opened by names, or from
+        # a config.json elsewhere, leaves none on this page to check).
+        return not self._connecting and (self.is_connected() or self.input_problem() is None)
 
     def validatePage(self) -> bool:
         if self.is_connected():
