@@ -56,6 +56,15 @@ def click_view_row(qtbot, view, row: int, column: int = 0, double: bool = False)
         qtbot.mouseDClick(view.viewport(), Qt.MouseButton.LeftButton, pos=point)
 
 
+def drag_section_edge(qtbot, header, section: int, dx: int) -> None:
+    """Drag the right edge of a header section by `dx` pixels, as a user widens a column."""
+    edge = header.sectionViewportPosition(section) + header.sectionSize(section) - 1
+    y = header.height() // 2
+    qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
+    qtbot.mouseMove(header.viewport(), QPoint(edge + dx, y))
+    qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + dx, y))
+
+
 def choose(qtbot, combo, text: str) -> None:
     """Pick `text` in a combo box: open its list with a click and click the entry (emits `activated`)."""
     assert combo.isVisible() and combo.isEnabled()

@@ -8,6 +8,8 @@ from app.core.spec import copy_spec, load_spec
 from app.locator import example_spec
 from app.ui.wizard import wizard as w
 
+from tests.ui.clicks import click_next
+
 
 def azure_titanic_spec():
     spec = copy_spec(load_spec(example_spec()))
@@ -25,12 +27,16 @@ def azure(make_fake_backend):
 def walk_to_review(qtbot, make_wizard, titanic_csv, spec, azure):
     azure.register_dataset("titanic_ds", [titanic_csv])
     wizard = make_wizard(spec=spec, backend=azure, location="azure:cfg.json")
+    return wizard, next_to_review(qtbot, wizard)
+
+
+def next_to_review(qtbot, wizard):
+    """Press Next from the first page to the review page; the review page."""
     wizard.show()
     for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
-        wizard.next()
-        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+        click_next(qtbot, wizard, page_id)
         qtbot.waitUntil(wizard.currentPage().isComplete, timeout=20_000)
-    return wizard, wizard.currentPage()
+    return wizard.currentPage()
 
 
 def test_the_button_runs_the_azure_graph_here_and_shows_each_step(qtbot, make_wizard, titanic_csv, azure, tmp_path):
@@ -73,10 +79,7 @@ def test_cancel_stops_the_test_and_says_so(qtbot, make_wizard, titanic_csv, azur
 def test_the_button_is_not_offered_for_a_local_target(qtbot, make_wizard, fake_backend, titanic_csv):
     fake_backend.register_dataset("titanic_ds", [titanic_csv])
     wizard = make_wizard(spec=copy_spec(load_spec(example_spec())), backend=fake_backend, location="memory")
-    wizard.show()
-    for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
-        wizard.next()
-        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    next_to_review(qtbot, wizard)
     assert not wizard.currentPage().dry_run.isVisibleTo(wizard.currentPage())
 
 
@@ -85,10 +88,7 @@ def test_export_from_a_local_wizard_uses_the_clis_rule(qtbot, make_wizard, fake_
     """The same spec exports alike from the app and the CLI: 'local' becomes cpu-cluster, said so."""
     fake_backend.register_dataset("titanic_ds", [titanic_csv])
     wizard = make_wizard(spec=copy_spec(load_spec(example_spec())), backend=fake_backend, location="memory")
-    wizard.show()
-    for page_id in range(w.PAGE_DATASET, w.PAGE_REVIEW + 1):
-        wizard.next()
-        qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    next_to_review(qtbot, wizard)
     page = wizard.currentPage()
     target = tmp_path / "pipeline.py"
     monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getSaveFileName",

@@ -4,6 +4,8 @@ from __future__ import annotations
 from app.core.spec import PipelineSpec, RegisterSpec
 from app.ui.wizard import wizard as w
 
+from tests.ui.clicks import click_next
+
 
 def titanic_spec(**automl) -> PipelineSpec:
     """A small Titanic spec on dataset titanic_ds; `automl` overrides AutoML settings."""
@@ -20,8 +22,7 @@ def connect_local(qtbot, wizard, folder: str) -> None:
     page = wizard.currentPage()
     page.local_radio.setChecked(True)
     page.folder.setCurrentText(folder)
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == w.PAGE_DATASET, timeout=20_000)
+    click_next(qtbot, wizard, w.PAGE_DATASET)
 
 
 def register_dataset(qtbot, wizard, path: str, name: str = "titanic_ds"):
@@ -43,8 +44,7 @@ def register_and_pick(qtbot, wizard, path: str, label: str, name: str = "titanic
 
 
 def go_next(qtbot, wizard, page_id: int, complete: bool = True) -> None:
-    wizard.next()
-    qtbot.waitUntil(lambda: wizard.currentId() == page_id, timeout=20_000)
+    click_next(qtbot, wizard, page_id)
     if complete:
         qtbot.waitUntil(wizard.currentPage().isComplete, timeout=10_000)
 
@@ -63,5 +63,4 @@ def walk_to(qtbot, wizard, folder: str, page_id: int) -> None:
     connect_local(qtbot, wizard, folder)
     qtbot.waitUntil(wizard.currentPage().isComplete, timeout=20_000)
     for next_id in range(w.PAGE_COMPUTE, page_id + 1):
-        wizard.next()
-        qtbot.waitUntil(lambda: wizard.currentId() == next_id, timeout=20_000)
+        click_next(qtbot, wizard, next_id)

@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 
 from app.core import runs as rs
 from app.ui import main_window as mw
+
+from tests.ui.clicks import drag_section_edge
 
 
 @pytest.fixture
@@ -88,12 +90,7 @@ def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_setti
         assert not header.stretchLastSection()
         if session == 0:
             fitted = header.sectionSize(pipeline)
-            # a drag on the header's section edge, as the user widens the Pipeline column
-            edge = header.sectionViewportPosition(pipeline) + header.sectionSize(pipeline) - 1
-            y = header.height() // 2
-            qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
-            qtbot.mouseMove(header.viewport(), QPoint(edge + 120, y))
-            qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 120, y))
+            drag_section_edge(qtbot, header, pipeline, 120)
             assert header.sectionSize(pipeline) > fitted + 60, (fitted, header.sectionSize(pipeline))
         widths.append(header.sectionSize(pipeline))
         win.run_control.set_backend(None)
@@ -116,12 +113,7 @@ def test_runs_dock_widths_the_user_sets_come_back_next_session(qtbot, ui_setting
         column = 1
         if session == 0:
             fitted = header.sectionSize(column)
-            # a drag on the section's right edge, as the user widens the column
-            edge = header.sectionViewportPosition(column) + header.sectionSize(column) - 1
-            y = header.height() // 2
-            qtbot.mousePress(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge, y))
-            qtbot.mouseMove(header.viewport(), QPoint(edge + 90, y))
-            qtbot.mouseRelease(header.viewport(), Qt.MouseButton.LeftButton, pos=QPoint(edge + 90, y))
+            drag_section_edge(qtbot, header, column, 90)
             assert header.sectionSize(column) > fitted + 40, (fitted, header.sectionSize(column))
             with qtbot.waitSignal(dock.poller.polled, timeout=10_000):
                 dock.refresh()  # as the dock's timer does: the poll refits the columns, the user's width stays
