@@ -27,8 +27,8 @@ from app.backends.local.automl.search import SearchCallbacks, SearchState, Searc
 from app.backends.local.automl.settings import choose_jobs, choose_validation, load_settings, make_plan
 from app.backends.local.automl.summary import summary_dict
 from app.backends.local.automl.warmstart import BEST_CONFIGS_FILE, best_configs, load_warm_starts
+from app.backends.local.automl.watcher import start_watcher
 
-STOP_POLL_S = 0.1
 # Before any trial has been measured, this share of the timeout is kept for ensembles and reports.
 FIRST_RESERVE_SHARE = 0.1
 MAX_RESERVE_SHARE = 0.4         # the search always gets at least the rest
@@ -66,16 +66,8 @@ class Step:
     def stop_requested(self) -> bool:
         return self._stop.is_set()
 
-    def _watch(self) -> None:
-        while not self.finished:
-            if self.stop_file is not None and self.stop_file.exists():
-                self._exit_now("canceled")
-            if time.time() >= self.budget.hard_deadline:
-                self.outputs.warning(self.budget.skip(f"the rest of {self.phase}: the experiment timeout was reached"))
-                self._exit_now("timeout")
-            time.sleep(STOP_POLL_S)
-
-    def _exit_now(self, reason: str) -> None:
+    def exit_now(self, reason: str) -> None:
+        """The watcher's way out: outputs from what is committed, then end the process."""
         self._stop.set()
         self.finish(reason)
         failed = reason != "canceled" and (self.state is None or self.state.best is None)
@@ -143,7 +135,7 @@ class Step:
             from app.backends.local.automl.forecasting.step import run_forecasting
 
             return run_forecasting(self, settings, seed, warnings)
-        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
+        start_watcher(self)
         plan = make_plan(settings, seed, warnings)
         self.state = SearchState(run_id=self.run_id, plan=plan, started=self.budget.started)
         self.status("featurization", "reading and featurizing the data")

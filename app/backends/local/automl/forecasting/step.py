@@ -28,13 +28,13 @@ from app.backends.local.automl.forecasting.rolling import RollingForecasts, roll
 from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins
 from app.backends.local.automl.timeouts import IterationTimeout as AlarmTimeout
 from app.backends.local.automl.timeouts import TrialAlarm
+from app.backends.local.automl.watcher import start_watcher
 from app.core import catalog
 from app.core.errors import UserInputError
 from app.core.forecasting import DEFAULT_FOLDS, ForecastSettings
 from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.core.timeseries import season_length
 
-STOP_POLL_S = 0.1
 REPORT_SECONDS = 2.0              # kept for the charts, guardrails and summary at the end
 ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
 ENSEMBLE_CANDIDATES = 12
@@ -88,20 +88,12 @@ class ForecastRun:
         self._last_end = time.time()
 
     # -- stop file and hard deadline ---------------------------------------------------------
-    def _watch(self) -> None:
-        while not self.finished:
-            reason = None
-            if self.stop_file is not None and self.stop_file.exists():
-                reason = "canceled"
-            elif time.time() >= self.budget.hard_deadline:
-                self.outputs.warning(self.budget.skip(f"the rest of {self.phase}: the experiment timeout was reached"))
-                reason = "timeout"
-            if reason:
-                self._stop.set()
-                self.finish(reason)
-                sys.stderr.flush()
-                os._exit(0)
-            time.sleep(STOP_POLL_S)
+    def exit_now(self, reason: str) -> None:
+        """The watcher's way out: outputs from what is committed, then end the process."""
+        self._stop.set()
+        self.finish(reason)
+        sys.stderr.flush()
+        os._exit(0)
 
     def _status(self, phase: str, message: str) -> None:
         self.phase = phase
@@ -109,7 +101,7 @@ class ForecastRun:
 
     # -- phases ----------------------------------------------------------------------------
     def run(self) -> None:
-        threading.Thread(target=self._watch, name="stop-file", daemon=True).start()
+        start_watcher(self)
         self._status("featurization", "reading the series and checking their timestamps")
         self._prepare(read_table(self.data_path))
         self._status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
