@@ -14,11 +14,12 @@ pytest_plugins = ["tests.finished_run"]
 
 @pytest.fixture(autouse=True)
 def _isolated_user_dirs(tmp_path_factory, monkeypatch):
-    """Keep QSettings, logs and the default workspace out of the real user folders."""
+    """Keep QSettings, logs, caches and the default workspace out of the real user folders."""
     home = tmp_path_factory.mktemp("home")
     monkeypatch.setenv("XDG_CONFIG_HOME", str(home / "config"))
     monkeypatch.setenv("XDG_DATA_HOME", str(home / "data"))
     monkeypatch.setenv("XDG_STATE_HOME", str(home / "state"))
+    monkeypatch.setenv("XDG_CACHE_HOME", str(home / "cache"))
     monkeypatch.setenv("AUTOML_DESK_WORKSPACE", str(home / "workspace"))
     yield
 
