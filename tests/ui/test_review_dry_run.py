@@ -91,7 +91,7 @@ def test_export_from_a_local_wizard_uses_the_clis_rule(qtbot, make_wizard, fake_
     next_to_review(qtbot, wizard)
     page = wizard.currentPage()
     target = tmp_path / "pipeline.py"
-    monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getSaveFileName",
+    monkeypatch.setattr("app.ui.file_dialogs.QFileDialog.getSaveFileName",
                         lambda *args, **kwargs: (str(target), "Python (*.py)"))
     qtbot.mouseClick(page.export_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(target.is_file, timeout=20_000)
@@ -108,7 +108,7 @@ def test_a_dataset_with_no_local_source_asks_for_a_local_copy(qtbot, make_wizard
         asked.append(title)
         return titanic_csv, filters
 
-    monkeypatch.setattr("app.ui.wizard.review_page.QFileDialog.getOpenFileName", choose)
+    monkeypatch.setattr("app.ui.file_dialogs.QFileDialog.getOpenFileName", choose)
     wizard, page = walk_to_review(qtbot, make_wizard, titanic_csv, azure_titanic_spec(), azure)
     wizard.backend.datasets[0].sources = ["https://example.org/data/titanic.csv"]   # registered from the web
     panel = page.dry_run

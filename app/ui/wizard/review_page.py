@@ -5,11 +5,12 @@ from pathlib import Path
 
 from PySide6.QtCore import Slot
 from PySide6.QtGui import QFontDatabase
-from PySide6.QtWidgets import (QFileDialog, QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
+from PySide6.QtWidgets import (QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPlainTextEdit,
                                QPushButton, QVBoxLayout)
 
 from app.backends import export_with_notes, exporter_available
 from app.core.spec import copy_spec, save_spec
+from app.ui.file_dialogs import open_file, save_file
 from app.ui.jobs import call
 from app.ui.wizard.base import SpecPage
 from app.ui.wizard.dry_run_panel import DryRunPanel, local_copy
@@ -87,13 +88,14 @@ class ReviewPage(SpecPage):
         self.status.setText(f"Saved to {path}")
 
     def choose_save_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Save pipeline spec", f"{self.spec.experiment or 'pipeline'}.yaml",
-                                              "Pipeline spec (*.yaml *.yml)")
+        path = save_file(self, "Save pipeline spec", "specs", f"{self.spec.experiment or 'pipeline'}.yaml",
+                         "Pipeline spec (*.yaml *.yml)", settings=self.wizard().settings)
         if path:
             self.save_to(path)
 
     def choose_export_path(self) -> None:
-        path, _ = QFileDialog.getSaveFileName(self, "Export Azure ML SDK v1 script", "pipeline.py", "Python (*.py)")
+        path = save_file(self, "Export Azure ML SDK v1 script", "exports", "pipeline.py", "Python (*.py)",
+                         settings=self.wizard().settings)
         if path:
             self.export_to(path)
 
@@ -117,9 +119,8 @@ class ReviewPage(SpecPage):
         def found(dataset) -> None:
             path = local_copy(dataset)
             if path is None:
-                path, _ = QFileDialog.getOpenFileName(
-                    self, f"A local copy of dataset {spec.dataset_name} for the test", "",
-                    "Data files (*.csv *.tsv *.txt *.parquet)")
+                path = open_file(self, f"A local copy of dataset {spec.dataset_name} for the test", "data",
+                                 "Data files (*.csv *.tsv *.txt *.parquet)", settings=self.wizard().settings)
             if path:
                 self.dry_run.start(spec, path)
 
