@@ -27,11 +27,12 @@ def test_fresh_dataset_page_names_the_missing_label_without_red(qtbot, fake_wind
     page = wizard.currentPage()
     qtbot.waitUntil(lambda: page.datasets.topLevelItemCount() == 1, timeout=10_000)
     label = page.messages.label_for("dataset")
-    assert label.text().startswith("Dataset is required"), label.text()
+    assert label.text() == "Dataset is required; choose one from the list, or add a file with Register new…"
+    assert page.register_button.text() == "Register new…"
     assert label.styleSheet() == TODO_STYLE and not wizard.button(QWizard.WizardButton.NextButton).isEnabled()
     click_tree_row(qtbot, page.datasets, "titanic_ds")
     missing = page.messages.label_for("automl.label_column_name")
-    qtbot.waitUntil(lambda: missing.text().startswith("Label column is required"), timeout=10_000)
+    qtbot.waitUntil(lambda: missing.text() == "Label column is required; choose the column to predict", timeout=10_000)
     assert missing.styleSheet() == TODO_STYLE
     pick_dataset_and_label(qtbot, wizard, "titanic_ds", "Survived")
     for page_id in (w.PAGE_COMPUTE, w.PAGE_DATAPREP, w.PAGE_AUTOML):

@@ -15,6 +15,11 @@ ERROR_STYLE = "color: #b3261e;"
 WARNING_STYLE = "color: #8a5a00;"
 TODO_STYLE = "color: palette(placeholder-text);"
 REQUIRED = "is required"
+# A field still to fill, said in the page's terms: the core's advice names what to type in a spec.
+TODO_ADVICE = {
+    "dataset": "is required; choose one from the list, or add a file with Register new…",
+    "automl.label_column_name": "is required; choose the column to predict",
+}
 
 
 def is_todo(problem: Problem) -> bool:
@@ -24,7 +29,7 @@ def is_todo(problem: Problem) -> bool:
 
 def worded(problem: Problem, own_label: bool) -> str:
     """The problem as the user reads it: named by the field's label, with no spec keys or learner codes."""
-    text = readable(problem.message)
+    text = TODO_ADVICE.get(problem.path, readable(problem.message)) if is_todo(problem) else readable(problem.message)
     if is_todo(problem) or not own_label:
         text = f"{field_name(problem.path)} {text}" if is_todo(problem) else f"{field_name(problem.path)}: {text}"
     return text
