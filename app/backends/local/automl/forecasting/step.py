@@ -21,6 +21,7 @@ from app.backends.local.automl.budget import Budget
 from app.backends.local.automl.data import read_table
 from app.backends.local.automl.forecasting import features as feat
 from app.backends.local.automl.forecasting import report, schedule
+from app.backends.local.automl.forecasting.ensemble import greedy_weights
 from app.backends.local.automl.forecasting.forecasters import (
     IterationTimeout, RegressionForecaster, VotingEnsemble, histories_upto, make_statistical)
 from app.backends.local.automl.forecasting.model import ForecastModel
@@ -38,7 +39,6 @@ from app.core.timeseries import season_length
 REPORT_SECONDS = 2.0              # kept for the charts, guardrails and summary at the end
 ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
 ENSEMBLE_CANDIDATES = 12
-ENSEMBLE_ROUNDS = 20
 EARLY_STOPPING_LANDMARKS = 20     # as the other tasks: never before iteration 20,
 EARLY_STOPPING_WINDOW = 10        # then after 10 iterations without improvement
 FEATURE_PREPROCESSOR = "TimeSeriesTransformer"
@@ -277,7 +277,7 @@ class ForecastRun:
 
     # -- ensemble --------------------------------------------------------------------------
     def _ensemble(self) -> None:
-        """Caruana's greedy selection with replacement over the rolling-origin forecasts of the best
+        """Greedy selection (`ensemble.greedy_weights`) over the rolling-origin forecasts of the best
         iteration of each algorithm (one per algorithm keeps the candidates diverse)."""
         sign = 1 if catalog.is_minimised(self.metric) else -1
         ranked = sorted((t for t in self.trials if t.pred is not None and t.value is not None),
@@ -289,16 +289,8 @@ class ForecastRun:
                 seen.add(kind)
                 pool.append(t)
         pool = pool[:ENSEMBLE_CANDIDATES]
-        y = self.best_rolling.y
-        counts: dict[int, int] = {}
-        total = np.zeros_like(y)
-        for _ in range(ENSEMBLE_ROUNDS):
-            n = sum(counts.values())
-            scores = [sign * scoring.primary_value(self.metric, y, (total + t.pred) / (n + 1), 0, self.y_range)
-                      for t in pool]
-            choice = pool[int(np.argmin(scores))]
-            counts[choice.iteration] = counts.get(choice.iteration, 0) + 1
-            total = total + choice.pred
+        picks = greedy_weights(self.best_rolling.y, [t.pred for t in pool])
+        counts = {t.iteration: n for t, n in zip(pool, picks) if n}
         chosen = sorted((t for t in pool if t.iteration in counts), key=lambda t: -counts[t.iteration])
         # Its members are refitted on all data: keep the heaviest-weighted ones whose refits fit in the time left.
         while len(chosen) > 2 and not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
