@@ -53,3 +53,24 @@ def test_bad_series_data_exits_2_with_the_field(tmp_path):
     result, _, _, _ = _run(tmp_path, frame, iterations=3, forecasting={"time_column_name": "t", "forecast_horizon": 5})
     assert result.returncode == 2
     assert "automl.forecasting.time_column_name: 1 duplicate timestamps" in result.stderr
+
+
+def test_a_feature_unknown_at_forecast_time_is_lagged_and_not_asked_for_in_the_future_rows(tmp_path):
+    import pickle
+
+    n = 120
+    i = np.arange(n)
+    y = 50 + 0.5 * i + 5 * np.sin(2 * np.pi * i / 12) + np.random.default_rng(0).normal(0, 1, n)
+    frame = pd.DataFrame({"t": pd.date_range("2010-01-01", periods=n, freq="MS").astype(str), "y": y,
+                          "promo": (i % 3 == 0).astype(float), "footfall": np.roll(y, -1)})
+    result, _, out, _ = _run(tmp_path, frame, iterations=2, allowed_models=["ElasticNet"],
+                             enable_voting_ensemble=False,
+                             forecasting={"time_column_name": "t", "forecast_horizon": 6,
+                                          "features_unknown_at_forecast_time": ["footfall"]})
+    assert result.returncode == 0, result.stderr
+    with open(out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    assert model.required_columns == ["t", "promo"]
+    assert "x_footfall_at_origin" in model.forecaster.hyperparameters()["features"]
+    future = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=6, freq="MS"), "promo": 0.0})
+    assert np.isfinite(model.predict(future)).all()

@@ -79,3 +79,23 @@ def test_regression_learner_trains_only_on_targets_inside_the_history():
     assert len(target) == sum(30 - k for k in range(1, H + 1))
     rolling = rolling_forecasts(lambda: model, series, H, n_folds=2, step=H)
     assert np.isfinite(rolling.pred).all() and len(rolling.pred) == 2 * 2 * H
+
+
+def test_a_feature_unknown_at_forecast_time_is_read_at_the_origin_only():
+    series = _series()
+    key = ("A",)
+    y, cov = series.y[key], series.covariates[key].copy()
+    cov["footfall"] = np.arange(len(y), dtype=float)
+    plan = feat.plan_features(12, H, None, "auto", "MS", ["promo"], series.keys, None, 60, at_origin=["footfall"])
+    t, k = np.array([40, 40]), np.array([1, 6])
+
+    def features(c):
+        return feat.rows(plan, key, y, 1.0, t, k, series.times[key][t + k], c.iloc[t + k], c.iloc[t])
+
+    before = features(cov)
+    later = cov.copy()
+    later.iloc[41:, later.columns.get_loc("footfall")] += 1000.0
+    assert np.array_equal(before, features(later))            # its values after the origin are never read
+    at = cov.copy()
+    at.iloc[40, at.columns.get_loc("footfall")] += 1000.0
+    assert not np.array_equal(before, features(at))           # its value at the origin is

@@ -132,3 +132,8 @@ def test_settings_kept_for_azure_are_accepted_with_a_warning_locally():
     warnings = {p.path for p in validate_spec(spec) if p.level == "warning"}
     assert {"automl.forecasting.feature_lags", "automl.forecasting.use_stl"} <= warnings
     assert not [p for p in validate_spec(spec, target="azure") if p.path.startswith("automl.forecasting")]
+
+
+def test_a_feature_unknown_at_forecast_time_that_is_not_in_the_data():
+    message = _check(sales_table(), features_unknown_at_forecast_time=["footfall"])
+    assert message["automl.forecasting.features_unknown_at_forecast_time"] == "column 'footfall' is not in the data"

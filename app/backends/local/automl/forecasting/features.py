@@ -24,6 +24,7 @@ class FeaturePlan:
     window: int
     calendar: list[str]
     covariates: list[str]                 # known at forecast time, taken at the target time
+    at_origin: list[str] = field(default_factory=list)   # unknown at forecast time: their value at the origin
     series_codes: dict[tuple, int] = field(default_factory=dict)
     holidays_country: str | None = None
     freq: str = "D"
@@ -37,18 +38,18 @@ class FeaturePlan:
             cols.append("holiday")
         if len(self.series_codes) > 1:
             cols.append("series")
-        return cols + [f"x_{c}" for c in self.covariates]
+        return cols + [f"x_{c}" for c in self.covariates] + [f"x_{c}_at_origin" for c in self.at_origin]
 
 
 def plan_features(freq_season: int, horizon: int, lags: list[int] | None, window, freq: str,
                   covariates: list[str], keys: list[tuple], holidays_country: str | None,
-                  shortest: int) -> FeaturePlan:
+                  shortest: int, at_origin: list[str] | None = None) -> FeaturePlan:
     season = freq_season if shortest >= 2 * freq_season else 1
     if lags is None:
         lags = sorted({1, 2, 3, *([season] if season > 1 else [])})
     window = (max(3, season) if window == "auto" else int(window))
     return FeaturePlan(horizon=horizon, season=season, lags=[j for j in lags if j >= 1], window=window,
-                       calendar=calendar_fields(freq), covariates=list(covariates),
+                       calendar=calendar_fields(freq), covariates=list(covariates), at_origin=list(at_origin or []),
                        series_codes={k: i for i, k in enumerate(keys)},
                        holidays_country=holidays_country if _holidays_usable(holidays_country, freq) else None,
                        freq=freq)
@@ -100,8 +101,11 @@ def _at(y: np.ndarray, idx: np.ndarray) -> np.ndarray:
 
 
 def rows(plan: FeaturePlan, key: tuple, y: np.ndarray, scale: float, t: np.ndarray, k: np.ndarray,
-         target_times: pd.DatetimeIndex, covariates: pd.DataFrame | None) -> np.ndarray:
-    """Feature matrix for origins `t` (positions in y) and steps `k`; only y[..t] is read."""
+         target_times: pd.DatetimeIndex, covariates: pd.DataFrame | None,
+         at_origin: pd.DataFrame | None = None) -> np.ndarray:
+    """Feature matrix for origins `t` (positions in y) and steps `k`; only y[..t] is read.
+    `covariates` holds the known covariates at the target times, `at_origin` the unknown ones
+    at the origins (as Azure lags features unknown at forecast time)."""
     last = y[t]
     cols = [k.astype(float)]
     cols += [(last - _at(y, t - j)) / scale for j in plan.lags]
@@ -127,6 +131,9 @@ def rows(plan: FeaturePlan, key: tuple, y: np.ndarray, scale: float, t: np.ndarr
         cols.append(np.full(len(t), float(plan.series_codes.get(key, -1))))
     if plan.covariates:
         values = covariates[plan.covariates].to_numpy(dtype=float)
+        cols += [values[:, i] for i in range(values.shape[1])]
+    if plan.at_origin:
+        values = at_origin[plan.at_origin].to_numpy(dtype=float)
         cols += [values[:, i] for i in range(values.shape[1])]
     return np.nan_to_num(np.column_stack(cols), nan=0.0, posinf=0.0, neginf=0.0)
 
@@ -164,7 +171,8 @@ def training_rows(plan: FeaturePlan, key: tuple, y: np.ndarray, times: pd.Dateti
         ts.append(t)
         ks.append(np.full(len(t), k))
     t, k = np.concatenate(ts), np.concatenate(ks)
-    X = rows(plan, key, y, scale, t, k, times[t + k], covariates.iloc[t + k] if plan.covariates else None)
+    X = rows(plan, key, y, scale, t, k, times[t + k], covariates.iloc[t + k] if plan.covariates else None,
+             covariates.iloc[t] if plan.at_origin else None)
     return X, (y[t + k] - y[t]) / scale
 
 

@@ -264,7 +264,8 @@ class RegressionForecaster(Forecaster):
         steps = np.asarray(steps)
         t = np.full(len(steps), len(h.y) - 1)
         target_times = pd.date_range(h.times[-1], periods=int(steps.max()) + 1, freq=self.plan.freq)[steps]
-        X = feat.rows(self.plan, key, h.y, h.scale, t, steps, target_times, future)
+        origin = h.covariates.iloc[np.zeros(len(steps), dtype=int)] if self.plan.at_origin else None
+        X = feat.rows(self.plan, key, h.y, h.scale, t, steps, target_times, future, origin)
         return h.y[-1] + h.scale * self.model.predict(X)
 
     def hyperparameters(self) -> dict:

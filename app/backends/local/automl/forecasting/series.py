@@ -51,6 +51,10 @@ def _read_columns(frame: pd.DataFrame, fs: ForecastSettings, label: str, problem
     for key, col in missing:
         problems.append(_problem(key, f"column '{col}' is not in the data (columns: "
                                       f"{', '.join(map(str, frame.columns[:30]))})"))
+    for col in fs.unknown_features:
+        if col not in frame.columns:
+            problems.append(_problem("features_unknown_at_forecast_time", f"column '{col}' is not in the data"))
+            missing.append(("features_unknown_at_forecast_time", col))
     if label not in frame.columns:
         problems.append(Problem("automl.label_column_name", f"column '{label}' is not in the data"))
         return False
@@ -73,7 +77,7 @@ def build_series(frame: pd.DataFrame, fs: ForecastSettings, label: str, n_folds:
     if not keep.all():
         problems.append(_problem("", f"{int((~keep).sum())} rows with no time or no label were left out", "warning"))
     if covariates is None:
-        used = {fs.time_column, label, *fs.series_ids, *fs.unknown_features}
+        used = {fs.time_column, label, *fs.series_ids}
         covariates = [c for c in frame.columns if c not in used]
     data = frame.loc[keep, [*fs.series_ids, *covariates]].copy()
     data["__time"] = times[keep]

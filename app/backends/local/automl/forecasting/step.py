@@ -132,11 +132,13 @@ class ForecastRun:
         self.series, self.origins, self.n_folds = series, origins, n_folds
         self.rolling_rule = origins.rule
         season = season_length(series.freq) if fs.seasonality == "auto" else int(fs.seasonality)
-        covariates = list(next(iter(series.covariates.values())).columns)
+        # Columns unknown at forecast time are read at the origin, the others at the forecast's time.
+        unknown = [c for c in next(iter(series.covariates.values())).columns if c in fs.unknown_features]
+        covariates = [c for c in next(iter(series.covariates.values())).columns if c not in unknown]
         self.numeric_covariates = [c for c in covariates if c not in series.categories]
         shortest = min(len(series.y[k]) for k in series.keys)
         self.plan = feat.plan_features(season, fs.horizon, fs.lag_list(), fs.rolling_window, series.freq, covariates,
-                                       series.keys, fs.holidays_country, shortest)
+                                       series.keys, fs.holidays_country, shortest, unknown)
         values = np.concatenate([series.y[k] for k in series.keys])
         self.y_range = float(values.max() - values.min())
         self.allowed = schedule.allowed_algorithms(s.allowed_models, s.blocked_models)
