@@ -130,8 +130,10 @@ class _TrainingContext:
         learner = _flaml_learner(self.plan, record)
         estimator_class, task = _estimator_class(self.plan.task, learner, self.prepared.n_classes)
         p = self.prepared
+        # No time budget: FLAML's budget is only a target that it meets by training fewer trees or
+        # rounds than the recorded hyperparameters say, so the registered model would differ from the iteration.
         return learners.refit(estimator_class, task, dict(record.hyperparameters), self.Xf, p.y, p.weight,
-                              self.plan.n_jobs, self.plan.train_time_limit)
+                              self.plan.n_jobs, None)
 
     def pipeline(self, final, step_name: str):
         from app.backends.local.automl import learners

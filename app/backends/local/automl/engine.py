@@ -10,6 +10,7 @@ is committed, whatever is running.
 """
 from __future__ import annotations
 
+import math
 import os
 import sys
 import threading
@@ -20,6 +21,7 @@ from app.core.errors import UserInputError
 from app.backends.local.automl import fullsize, learners
 from app.backends.local.automl.budget import Budget
 from app.backends.local.automl.data import prepare, read_table, split_rows
+from app.backends.local.automl.early_ensemble import EarlyEnsembles
 from app.backends.local.automl.featurize import fit_featurizer
 from app.backends.local.automl.outputs import Outputs
 from app.backends.local.automl.portfolio import merge, starting_points
@@ -38,7 +40,7 @@ EXIT_RESERVE_S = 1.0            # summary, metrics file, best configurations, ev
 MARGIN_SHARE, MARGIN_S = 0.02, 0.5
 # FLAML's first sample: its own 10,000 rows, but at least a twentieth of the training rows — on a
 # million rows, models on 10,000 scored 0.72 where those on all of them reach 0.76.
-MIN_SAMPLE_ROWS, SAMPLE_SHARE = 10_000, 20
+MIN_SAMPLE_ROWS, SAMPLE_SHARE = 10_000, 40
 TRIAL_SHARE = 0.25              # without an iteration timeout, FLAML aims each trial at this share
 FLAML_BUDGET_FACTOR = 10
 
@@ -59,6 +61,7 @@ class Step:
         self.test_metrics: dict | None = None
         self.train_part = None          # (X, y, weight) a holdout search trains on
         self.validation_part = None     # (X, y, weight) of the holdout
+        self.early_ensembles: EarlyEnsembles | None = None
         self.finished = False
         self._stop = threading.Event()
 
@@ -153,7 +156,10 @@ class Step:
         self.status("model_selection", f"searching {', '.join(plan.learners)} with {plan.validation_rule}")
         callbacks = SearchCallbacks(self, Xf)
         self.callbacks = callbacks
+        if "VotingEnsemble" in plan.ensembles:
+            self.early_ensembles = callbacks.early_ensembles = EarlyEnsembles(self)
         reason = self._search(callbacks, Xf)
+        callbacks.early_ensembles = None          # the ensembles proper follow
         if reason == "canceled":
             self.finish(reason)
             return
@@ -184,7 +190,15 @@ class Step:
         elif self.warm_start:
             plan.warnings.append("warm start files were given but local.warm_start is false; starting fresh")
         plan.warm_starts = warm
-        return merge(warm, starting_points(plan.learners, len(p.y), p.classes is not None))
+        return merge(warm, starting_points(plan.learners, len(p.y), p.classes is not None, self.first_fit_rows()))
+
+    def first_fit_rows(self) -> int:
+        """Training rows of a first trial: a fold with cross-validation, FLAML's first sample with a holdout."""
+        plan, n = self.state.plan, len(self.prepared.y)
+        if plan.eval_method == "cv":
+            return n * (plan.n_splits - 1) // plan.n_splits
+        train = n - int(math.ceil(plan.validation_size * n))
+        return min(train, max(MIN_SAMPLE_ROWS, train // SAMPLE_SHARE))
 
     def _search(self, callbacks: SearchCallbacks, Xf) -> str:
         from flaml import AutoML
@@ -214,7 +228,7 @@ class Step:
             if p.weight is not None:
                 w_fit, kwargs["sample_weight_val"] = p.weight[train], p.weight[val]
             self.train_part = (X_fit, y_fit, w_fit)
-            kwargs["min_sample_size"] = max(MIN_SAMPLE_ROWS, len(y_fit) // SAMPLE_SHARE)
+            kwargs["min_sample_size"] = self.first_fit_rows()
             self.validation_part = (kwargs["X_val"], kwargs["y_val"], kwargs.get("sample_weight_val"))
             callbacks.full_size = len(y_fit)
         soft_limit = plan.train_time_limit or (TRIAL_SHARE * self.budget.seconds if self.budget.seconds else None)
@@ -233,7 +247,14 @@ class Step:
             reason = stop.reason
         else:
             timed_out = self.budget.seconds and time.time() >= self.search_deadline() - 0.1 * self.budget.seconds
-            reason = "timeout" if timed_out else "iterations"
+            if len(self.state.trials) >= plan.search_iterations:
+                reason = "iterations"
+            elif timed_out:
+                reason = "timeout"
+            elif not getattr(automl, "_active_estimators", True):
+                reason = "search_space_exhausted"      # FLAML had no configuration left to try for any learner
+            else:       # FLAML ended the search itself: it expected no learner's next trial to improve in time
+                reason = "converged"
         finally:
             callbacks.alarm.disarm()
         if not self.state.trials and reason != "canceled":
@@ -267,6 +288,8 @@ class Step:
                 return
             self.finished = True
             state = self.state
+            if self.early_ensembles is not None:
+                self.early_ensembles.keep()
             if state is not None:
                 if not state.search_seconds:
                     state.search_seconds = time.time() - state.search_started

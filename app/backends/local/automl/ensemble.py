@@ -132,22 +132,29 @@ def _wins(step, value: float) -> bool:
     return math.isfinite(value) and (best is None or catalog.better(step.state.plan.metric, value, best))
 
 
-def voting(step, pool: list[Trial]) -> None:
-    p, cb = step.prepared, step.callbacks
+def weighted_vote(step, pool: list[Trial]) -> tuple[list[Trial], list[float], Trial]:
+    """The greedy selection's members, their weights, and the ensemble as a scored (not yet committed) trial."""
     chosen = greedy_selection(step, pool)
     members = [pool[i] for i in chosen]
     weights = [chosen[i] / sum(chosen.values()) for i in chosen]
     pred = sum(w * t.pred for t, w in zip(members, weights))
-    metrics = cb.score_predictions(pool[0].y, pred, pool[0].weight)
+    metrics = step.callbacks.score_predictions(pool[0].y, pred, pool[0].weight)
     trial = Trial(iteration=len(step.state.trials), learner="VotingEnsemble", config={}, metrics=metrics,
                   value=metrics.get(step.state.plan.metric), pred=pred, y=pool[0].y, weight=pool[0].weight)
+    return members, weights, trial
 
-    def make_model(fitted):
-        if p.classes is not None:
-            return PreFittedSoftVotingClassifier(fitted, weights, p.classes), "prefittedsoftvotingclassifier"
-        return PreFittedSoftVotingRegressor(fitted, weights), "prefittedsoftvotingregressor"
 
-    _commit(step, trial, members, make_model, {"ensemble_weights": weights})
+def voting(step, pool: list[Trial]) -> None:
+    members, weights, trial = weighted_vote(step, pool)
+    _commit(step, trial, members, lambda fitted: voting_model(step, fitted, weights), {"ensemble_weights": weights})
+
+
+def voting_model(step, fitted: list, weights: list[float]):
+    """(the VotingEnsemble's final estimator, its step name) from [(name, fitted member model)]."""
+    classes = step.prepared.classes
+    if classes is not None:
+        return PreFittedSoftVotingClassifier(fitted, weights, classes), "prefittedsoftvotingclassifier"
+    return PreFittedSoftVotingRegressor(fitted, weights), "prefittedsoftvotingregressor"
 
 
 def stacking(step, pool: list[Trial]) -> None:

@@ -60,10 +60,19 @@ class Outputs:
             os.fsync(fh.fileno())
         os.replace(tmp, path)
 
-    def write_model(self, model) -> None:
+    def write_model(self, model, name: str = MODEL_FILE) -> None:
         data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         with self.lock:
-            self._atomic(self.dir / MODEL_FILE, data)
+            self._atomic(self.dir / name, data)
+
+    def promote_model(self, name: str) -> None:
+        """Make the model file `name` (written earlier with write_model) the step's model_data."""
+        with self.lock:
+            os.replace(self.dir / name, self.dir / MODEL_FILE)
+
+    def discard(self, name: str) -> None:
+        with self.lock:
+            (self.dir / name).unlink(missing_ok=True)
 
     def write_metrics(self, records) -> None:
         with self.lock:

@@ -108,6 +108,7 @@ class SearchCallbacks:
         self._sample_size: int | None = None
         self._last_model = None
         self.full_size: int | None = None      # training rows of a trial on all data (set by the step)
+        self.early_ensembles = None            # set by the step while the search runs (see early_ensemble)
 
     # -- the trial's clock: called by the tolerant learners around every fit ----------------
     def fit_started(self) -> None:
@@ -221,14 +222,17 @@ class SearchCallbacks:
         return scoring.classification_metrics(y.astype(int), pred, p.n_classes, p.positive, weight)
 
     def commit(self, trial: Trial, seeded: bool, algorithm: str | None = None, preprocessor: str | None = None,
-               hyperparameters: dict | None = None, timed_out: bool = False) -> None:
-        """Make `trial` an iteration: model file first when it is the new best, then records and event."""
+               hyperparameters: dict | None = None, timed_out: bool = False, model_file: str | None = None) -> None:
+        """Make `trial` an iteration: model file first when it is the new best, then records and event.
+        `model_file`: the trial's pipeline is already written there (an early ensemble)."""
         state = self.state
         now = time.time()
         duration, self._last_end = now - self._last_end, now
         improved = trial.value is not None and math.isfinite(trial.value) and (
             state.best is None or catalog.better(self.metric, trial.value, state.best.value))
-        if improved:
+        if improved and model_file:
+            self.outputs.promote_model(model_file)
+        elif improved:
             if trial.model is None:
                 trial.model = self.final_model(trial)
             self.outputs.write_model(self.step.pipeline_for(trial))
@@ -256,6 +260,8 @@ class SearchCallbacks:
                                is_best=improved, best_so_far=state.best_value(), learner=trial.learner,
                                **({"error": trial.failure} if trial.failure else {}),
                                **({"timed_out": True} if timed_out else {}))
+        if self.early_ensembles is not None and not trial.failure:
+            self.early_ensembles.refresh()
         best = state.best_value()
         print(f"{trial.iteration:>4}  {preprocessor} {algorithm:<22} {duration:7.2f}s  "
               f"{_fmt(trial.value)}  {_fmt(best)}", file=sys.stderr, flush=True)

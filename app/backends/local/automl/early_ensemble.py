@@ -1,0 +1,117 @@
+"""A VotingEnsemble kept ready during the search, so a canceled or cut-short step still ends with one.
+
+The ensembles proper are built after the search. A user who cancels, or a step stopped at
+its hard deadline, would otherwise keep only the best single model. So while the search
+runs, the greedy selection over the kept out-of-fold predictions is repeated from time to
+time, and when the ensemble beats the best iteration its pipeline is written beside
+model_data. Its members are the models already at hand: the best one refitted on all rows,
+the others as trained in their trials (with cross-validation, on the last fold). When the
+step finishes without a VotingEnsemble iteration of its own (canceled, or the final
+ensembles did not fit in the time), the ready one becomes an iteration and model_data, by
+renaming the file: cheap enough for the stop file's one-second exit.
+
+The selection costs a fraction of a second, more on big data, so it runs again only after
+the search has spent OVERHEAD_FACTOR times its last cost, or at once when a new best
+arrives and at least NEW_BEST_FACTOR times its cost has passed.
+"""
+from __future__ import annotations
+
+import math
+import time
+from dataclasses import dataclass
+
+from app.core import catalog
+from app.backends.local.automl import learners
+from app.backends.local.automl.ensemble import candidates, voting_model, weighted_vote
+from app.backends.local.automl.search import Trial
+
+READY_FILE = "model_data.ensemble"
+OVERHEAD_FACTOR = 10       # at most about a tenth of the search time
+NEW_BEST_FACTOR = 2
+
+
+@dataclass
+class Ready:
+    value: float
+    metrics: dict
+    members: list[int]
+    algorithms: list[str]
+    weights: list[float]
+
+
+class EarlyEnsembles:
+    def __init__(self, step):
+        self.step = step
+        self.ready: Ready | None = None
+        self._last_end = 0.0
+        self._last_cost = 0.0
+        self._best_at_last = None
+
+    def refresh(self) -> None:
+        """Rebuild the ready ensemble when it is due (called after each completed iteration)."""
+        step = self.step
+        best = step.state.best
+        since = time.time() - self._last_end
+        due = since >= OVERHEAD_FACTOR * self._last_cost or (
+            best is not self._best_at_last and since >= NEW_BEST_FACTOR * self._last_cost)
+        if best is None or not due:
+            return
+        started = time.time()
+        try:
+            self._build()
+        finally:
+            self._last_end = time.time()
+            self._last_cost = self._last_end - started
+            self._best_at_last = best
+
+    def _build(self) -> None:
+        step = self.step
+        pool = [t for t in candidates(step) if _model(t) is not None]
+        if len(pool) < 2:
+            return
+        members, weights, trial = weighted_vote(step, pool)
+        value, metrics = trial.value, trial.metrics
+        if len(members) < 2 or value is None or not math.isfinite(value) or not _beats_best(step, value):
+            self._forget()       # the best alone, or no better than it: nothing worth keeping
+            return
+        model, name = voting_model(step, [(str(t.iteration), _model(t)) for t in members], weights)
+        transformer, scaler = step.featurizer
+        pipeline = learners.pipeline(transformer, scaler, model, name, step.prepared.classes)
+        ready = Ready(value, metrics, [t.iteration for t in members],
+                      [learners.azure_name(step.state.plan.task, t.learner) for t in members], weights)
+        with step.outputs.lock:
+            step.outputs.write_model(pipeline, READY_FILE)
+            self.ready = ready
+            step.outputs.event("ensemble_ready", value=value, members=ready.members, weights=weights, time=time.time())
+
+    def _forget(self) -> None:
+        with self.step.outputs.lock:
+            self.ready = None
+            self.step.outputs.discard(READY_FILE)
+
+    def keep(self) -> None:
+        """At the end of the step (under the output lock): the ready ensemble becomes an iteration
+        when the step has no VotingEnsemble of its own and it still beats the best."""
+        step, ready = self.step, self.ready
+        self.ready = None
+        cb = step.callbacks
+        cb.early_ensembles = None     # committing it must not start another selection
+        own = any(t.learner == "VotingEnsemble" for t in step.state.trials)
+        if ready is None or own or not _beats_best(step, ready.value):
+            step.outputs.discard(READY_FILE)
+            return
+        trial = Trial(iteration=len(step.state.trials), learner="VotingEnsemble", config={}, metrics=ready.metrics,
+                      value=ready.value)
+        cb.commit(trial, seeded=False, algorithm="VotingEnsemble", model_file=READY_FILE, hyperparameters={
+            "ensembled_iterations": ready.members, "ensembled_algorithms": ready.algorithms,
+            "ensemble_weights": ready.weights, "built_during_search": True})
+
+
+def _model(t: Trial):
+    """A member's model without training: refitted (the best) or the trial's own."""
+    return t.model if t.model is not None else t.fitted
+
+
+def _beats_best(step, value: float) -> bool:
+    best = step.state.best_value()
+    return best is None or catalog.better(step.state.plan.metric, value, best)
