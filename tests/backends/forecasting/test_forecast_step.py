@@ -74,3 +74,22 @@ def test_a_feature_unknown_at_forecast_time_is_lagged_and_not_asked_for_in_the_f
     assert "x_footfall_at_origin" in model.forecaster.hyperparameters()["features"]
     future = pd.DataFrame({"t": pd.date_range("2020-01-01", periods=6, freq="MS"), "promo": 0.0})
     assert np.isfinite(model.predict(future)).all()
+
+
+def test_the_voting_ensemble_is_never_worse_on_the_rolling_origins_than_its_best_member(tmp_path):
+    n = 96
+    i = np.arange(n)
+    y = 100 + 10 * np.sin(2 * np.pi * i / 12) + 0.3 * i + np.random.default_rng(1).normal(0, 3, n)
+    frame = pd.DataFrame({"t": pd.date_range("2012-01-01", periods=n, freq="MS").astype(str), "y": y})
+    result, _, _, events = _run(tmp_path, frame, iterations=5,
+                                allowed_models=["Naive", "SeasonalNaive", "Average", "SeasonalAverage"],
+                                forecasting={"time_column_name": "t", "forecast_horizon": 6})
+    assert result.returncode == 0, result.stderr
+    done = [e for e in events if e["event"] == "iteration" and e["status"] == "Completed"]
+    ensemble = next(e for e in done if e["run_algorithm"] == "VotingEnsemble")
+    members = {e["iteration"]: e for e in done if e["run_algorithm"] != "VotingEnsemble"}
+    chosen = [members[int(k)] for k in ensemble["hyperparameters"]["ensembled_iterations"]]
+    assert all(w >= 1 and float(w).is_integer() for w in ensemble["hyperparameters"]["ensemble_weights"])
+    mae = "normalized_mean_absolute_error"
+    assert ensemble["metrics"][mae] <= min(e["metrics"][mae] for e in members.values()) + 1e-12
+    assert {e["run_algorithm"] for e in chosen} <= {"Naive", "SeasonalNaive", "Average", "SeasonalAverage"}
