@@ -99,3 +99,16 @@ def test_a_feature_unknown_at_forecast_time_is_read_at_the_origin_only():
     at = cov.copy()
     at.iloc[40, at.columns.get_loc("footfall")] += 1000.0
     assert not np.array_equal(before, features(at))           # its value at the origin is
+
+
+def test_xgboost_trains_from_a_matrix_built_without_python_callbacks():
+    # A QuantileDMatrix reads the array through a Python callback, where the iteration alarm's
+    # timeout is swallowed by ctypes; the plain DMatrix has none.
+    from xgboost import QuantileDMatrix
+
+    from app.backends.local.automl.forecasting.forecasters import regressor
+
+    model = regressor("XGBoostRegressor", {"n_estimators": 5, "max_depth": 2}, seed=0, n_jobs=1)
+    X, y = np.random.default_rng(0).normal(size=(50, 3)), np.arange(50.0)
+    assert not isinstance(model._create_dmatrix(None, data=X, label=y), QuantileDMatrix)
+    assert np.isfinite(model.fit(X, y).predict(X)).all()

@@ -216,9 +216,9 @@ def regressor(name: str, params: dict, seed: int, n_jobs: int):
 
         return LGBMRegressor(random_state=seed, n_jobs=n_jobs, verbose=-1, **params)
     if name == "XGBoostRegressor":
-        from xgboost import XGBRegressor
+        from app.backends.local.automl.forecasting.plain_xgboost import PlainXGBRegressor
 
-        return XGBRegressor(random_state=seed, n_jobs=n_jobs, **params)
+        return PlainXGBRegressor(random_state=seed, n_jobs=n_jobs, **params)
     if name == "RandomForest":
         from sklearn.ensemble import RandomForestRegressor
 
