@@ -158,3 +158,22 @@ def test_a_trial_past_the_iteration_timeout_ends_timed_out_and_the_next_one_runs
     assert "iteration_timeout_minutes" in timed_out["error"] and timed_out["metrics"] == {}
     assert finished["status"] == "Completed" and finished["is_best"] and finished["iteration"] == 1
     assert step.state.best.iteration == 1
+
+
+def test_full_size_cost_covers_the_measured_growth_of_training_time():
+    from app.backends.local.automl.fullsize import growth
+
+    # measured: boosting 22,500 -> 900,000 rows 5.2-7.1x, 90,000 -> 900,000 3.6-4.7x; forests 40x rows 66-70x
+    assert 7.1 <= growth("lgbm", 22_500, 900_000) <= 12
+    assert 4.7 <= growth("xgboost", 90_000, 900_000) <= 7
+    assert 70 <= growth("rf", 22_500, 900_000) <= 100
+    assert growth("lgbm", 50_000, 50_000) == growth("extra_tree", 50_000, 50_000) == 1
+
+
+def test_forests_open_with_fewer_trees_when_their_first_fit_has_many_rows():
+    from app.backends.local.automl.portfolio import starting_points
+
+    small = starting_points(["rf", "extra_tree", "lgbm"], 10_000, True, fit_rows=6_666)
+    big = starting_points(["rf", "extra_tree", "lgbm"], 1_000_000, True, fit_rows=22_500)
+    assert small["rf"][0]["n_estimators"] == small["extra_tree"][0]["n_estimators"] == 75
+    assert big["rf"][0]["n_estimators"] == 22 and big["lgbm"][0]["n_estimators"] == 100
