@@ -94,6 +94,19 @@ def test_many_valued_categories_are_ordered_by_mean_target():
     assert unordered[y == 1].min() < unordered[y == 0].max()
 
 
+def test_rows_without_a_target_do_not_order_the_categories():
+    """A holdout's validation rows are given as NaN: their labels must not leak into the order."""
+    cities = [f"c{i:02d}" for i in range(20)]
+    frame = pd.DataFrame({"city": cities * 20})
+    odd = np.array([int(c[1:]) % 2 for c in frame["city"]], dtype=float)
+    y = odd.copy()
+    validation = np.arange(len(y)) >= len(y) // 2
+    y[~validation] = 1 - odd[~validation]          # the training rows say even cities are positive
+    y[validation] = np.nan                          # the validation rows (odd positive) are hidden
+    codes = DataTransformer().fit(frame, y).transform(frame)["city"]
+    assert codes[odd == 0].min() > codes[odd == 1].max()   # ordered by the training rows alone
+
+
 def _callbacks_on(tmp_path, X, y, **settings):
     """SearchCallbacks over a holdout on X, y, with the step reduced to what they use."""
     from app.backends.local.automl.outputs import Outputs

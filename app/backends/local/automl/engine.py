@@ -17,6 +17,8 @@ import threading
 import time
 from pathlib import Path
 
+import numpy as np
+
 from app.core.errors import UserInputError
 from app.backends.local.automl import fullsize, learners
 from app.backends.local.automl.budget import Budget
@@ -62,6 +64,7 @@ class Step:
         self.train_part = None          # (X, y, weight) a holdout search trains on
         self.validation_part = None     # (X, y, weight) of the holdout
         self.early_ensembles: EarlyEnsembles | None = None
+        self.holdout = None             # (training rows, validation rows) of a holdout search
         self.finished = False
         self._stop = threading.Event()
 
@@ -147,7 +150,14 @@ class Step:
         counts = prepared.class_counts()
         choose_validation(plan, len(prepared.y), min(counts.values()) if counts else None)
         plan.starting_points = self._starting_points()
-        transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization, prepared.y, prepared.n_classes)
+        order_y = prepared.y
+        if plan.eval_method == "holdout":
+            # our own holdout, so that the training part is known for training a sampled best on all
+            # of it, and so that categories are ordered by the training part's targets only
+            self.holdout = split_rows(prepared.y, plan.validation_size, plan.seed, stratify=prepared.classes is not None)
+            order_y = prepared.y.astype(float)
+            order_y[self.holdout[1]] = np.nan
+        transformer, scaler, Xf = fit_featurizer(prepared.X, settings.featurization, order_y, prepared.n_classes)
         choose_jobs(plan, *Xf.shape)
         self.featurizer = (transformer, scaler)
         for message in plan.warnings + prepared.notes:
@@ -221,8 +231,7 @@ class Step:
         if plan.eval_method == "cv":
             kwargs["n_splits"] = plan.n_splits
         else:
-            # our own holdout, so that the training part is known for training a sampled best on all of it
-            train, val = split_rows(p.y, plan.validation_size, plan.seed, stratify=p.classes is not None)
+            train, val = self.holdout
             X_fit, y_fit = Xf.iloc[train], p.y[train]
             kwargs.update(X_val=Xf.iloc[val], y_val=p.y[val])
             if p.weight is not None:

@@ -34,10 +34,12 @@ def _finite(s: pd.Series) -> pd.Series:
 
 def _by_target_mean(text: pd.Series, y: np.ndarray, kept: list) -> list:
     """Categories ordered by their smoothed mean target, so one tree split can separate high from low
-    (the ordering LightGBM uses for its own categorical splits)."""
-    frame = pd.DataFrame({"v": text.to_numpy(), "y": y})
+    (the ordering LightGBM uses for its own categorical splits). Rows whose target is NaN (a
+    holdout's validation rows) do not count, so the order tells nothing about them."""
+    known = ~np.isnan(y)
+    frame = pd.DataFrame({"v": text.to_numpy()[known], "y": y[known]})
     stats = frame.groupby("v")["y"].agg(["sum", "count"])
-    prior = float(y.mean())
+    prior = float(y[known].mean()) if known.any() else 0.0
     smoothed = (stats["sum"] + SMOOTHING * prior) / (stats["count"] + SMOOTHING)
     return sorted(kept, key=lambda v: (smoothed.get(v, prior), str(v)))
 
