@@ -80,6 +80,8 @@ class EarlyEnsembles:
         ready = Ready(value, metrics, [t.iteration for t in members],
                       [learners.azure_name(step.state.plan.task, t.learner) for t in members], weights)
         with step.outputs.lock:
+            if step.finished:          # the stop file's exit got here first: nothing may follow its outputs
+                return
             step.outputs.write_model(pipeline, READY_FILE)
             self.ready = ready
             step.outputs.event("ensemble_ready", value=value, members=ready.members, weights=weights, time=time.time())
