@@ -18,6 +18,19 @@ import time
 from contextlib import contextmanager
 
 
+RING_AGAIN_SECONDS = 0.05
+# Python functions that C libraries call back through ctypes while a fit builds its data.
+DATA_CALLBACKS = {"_next_wrapper", "_reset_wrapper"}
+
+
+def _inside_data_callback(frame) -> bool:
+    while frame is not None:
+        if frame.f_code.co_name in DATA_CALLBACKS and "xgboost" in frame.f_code.co_filename:
+            return True
+        frame = frame.f_back
+    return False
+
+
 class IterationTimeout(BaseException):
     """Raised inside a fit past its deadline; a BaseException so libraries' `except Exception` let it through."""
 
@@ -44,9 +57,16 @@ class TrialAlarm:
 
     def _ring(self, signum, frame) -> None:
         self.expired = True
-        if self._in_fit:
-            self._in_fit = False
-            raise IterationTimeout()
+        if not self._in_fit:
+            return
+        if _inside_data_callback(frame):
+            # Raising here would unwind through C code that ctypes called back into (XGBoost's
+            # QuantileDMatrix reads its data that way): ctypes swallows the exception and the
+            # library then fails, or crashes the process. Ring again once the callback returned.
+            signal.setitimer(signal.ITIMER_REAL, RING_AGAIN_SECONDS)
+            return
+        self._in_fit = False
+        raise IterationTimeout()
 
     @contextmanager
     def fitting(self):
