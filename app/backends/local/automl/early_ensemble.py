@@ -56,6 +56,8 @@ class EarlyEnsembles:
             best is not self._best_at_last and since >= NEW_BEST_FACTOR * self._last_cost)
         if best is None or not due:
             return
+        if time.time() + self._last_cost >= step.search_deadline():
+            return               # the time left is the finishing work's: the ensembles proper come next
         started = time.time()
         try:
             self._build()
