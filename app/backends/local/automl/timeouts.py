@@ -23,9 +23,11 @@ RING_AGAIN_SECONDS = 0.05
 DATA_CALLBACKS = {"_next_wrapper", "_reset_wrapper"}
 
 
-def _inside_data_callback(frame) -> bool:
+def _inside_swallowing_frame(frame) -> bool:
+    """Inside code whose exceptions Python only prints: a ctypes callback or a finalizer."""
     while frame is not None:
-        if frame.f_code.co_name in DATA_CALLBACKS and "xgboost" in frame.f_code.co_filename:
+        code = frame.f_code
+        if code.co_name == "__del__" or (code.co_name in DATA_CALLBACKS and "xgboost" in code.co_filename):
             return True
         frame = frame.f_back
     return False
@@ -59,10 +61,11 @@ class TrialAlarm:
         self.expired = True
         if not self._in_fit:
             return
-        if _inside_data_callback(frame):
-            # Raising here would unwind through C code that ctypes called back into (XGBoost's
-            # QuantileDMatrix reads its data that way): ctypes swallows the exception and the
-            # library then fails, or crashes the process. Ring again once the callback returned.
+        if _inside_swallowing_frame(frame):
+            # Raising here would be printed and dropped: in a ctypes callback (XGBoost's
+            # QuantileDMatrix reads its data that way) the library then fails or crashes the
+            # process; in a finalizer (a DMatrix's __del__) the fit would just go on.
+            # Ring again once that code has returned.
             signal.setitimer(signal.ITIMER_REAL, RING_AGAIN_SECONDS)
             return
         self._in_fit = False
