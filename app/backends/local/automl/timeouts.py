@@ -80,5 +80,12 @@ class TrialAlarm:
         self._in_fit = True
         try:
             yield
+        except Exception as error:
+            # A timeout raised where a library turns it into an error of its own (a C extension
+            # imported on a fit's first use reports "ImportError: initialization failed"): a fit
+            # that fails after its alarm rang ran out of time.
+            if self.expired:
+                raise IterationTimeout() from error
+            raise
         finally:
             self._in_fit = False
