@@ -74,14 +74,23 @@ def test_status_bar_names_the_run_being_viewed(qtbot, window):
     assert tabs.currentWidget() is live and done is not live
 
 
-def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_settings, backend):
-    backend.add_run("done_run", iterations=4)
-    widths = []
+def two_sessions(qtbot, ui_settings, backend):
+    """(0, window), then (1, window): the app opened on the workspace, closed after each turn."""
     for session in range(2):
         win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: backend)
         win.show()
         with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
             win.connect_workspace("/memory")
+        yield session, win
+        win.run_control.set_backend(None)
+        win.close()
+        win.deleteLater()
+
+
+def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_settings, backend):
+    backend.add_run("done_run", iterations=4)
+    widths = []
+    for session, win in two_sessions(qtbot, ui_settings, backend):
         view = open_from_dock(qtbot, win, "done_run")
         board = view.leaderboard
         qtbot.waitUntil(lambda: board.model.rowCount() == 4, timeout=10_000)
@@ -93,20 +102,13 @@ def test_leaderboard_widths_the_user_sets_come_back_next_session(qtbot, ui_setti
             drag_section_edge(qtbot, header, pipeline, 120)
             assert header.sectionSize(pipeline) > fitted + 60, (fitted, header.sectionSize(pipeline))
         widths.append(header.sectionSize(pipeline))
-        win.run_control.set_backend(None)
-        win.close()
-        win.deleteLater()
     assert widths[1] == widths[0], widths
 
 
 def test_runs_dock_widths_the_user_sets_come_back_next_session(qtbot, ui_settings, backend):
     backend.add_run("done_run", iterations=4)
     widths = []
-    for session in range(2):
-        win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: backend)
-        win.show()
-        with qtbot.waitSignal(win.workspace_changed, timeout=10_000):
-            win.connect_workspace("/memory")
+    for session, win in two_sessions(qtbot, ui_settings, backend):
         dock = win.monitor.dock
         qtbot.waitUntil(lambda: dock_status(dock, "done_run") is not None, timeout=10_000)
         header = dock.view.header()
@@ -118,9 +120,6 @@ def test_runs_dock_widths_the_user_sets_come_back_next_session(qtbot, ui_setting
             with qtbot.waitSignal(dock.poller.polled, timeout=10_000):
                 dock.refresh()  # as the dock's timer does: the poll refits the columns, the user's width stays
         widths.append(header.sectionSize(column))
-        win.run_control.set_backend(None)
-        win.close()
-        win.deleteLater()
     assert widths[1] == widths[0], widths
 
 
