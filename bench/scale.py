@@ -1,13 +1,15 @@
 """The AutoML step at growing data sizes: does it keep its budget, how far does it search?
 
     python bench/scale.py [--sizes 10000,100000,1000000] [--budget 60] [--columns 20]
-                          [--cores 2] [--slow] [--iteration-timeout S]
+                          [--cores 2] [--slow] [--iteration-timeout S] [--reference N]
 
 Each size is a synthetic binary task (numeric columns, two categorical ones, some gaps)
 written to Parquet and run through `python -m app.backends.local.automl_step` with the
 default learners, experiment timeout = --budget. `--slow` adds a second run per size with
 only RandomForest and ExtremeRandomTrees, 5-fold cross-validation and an iteration timeout of
-half the budget (the case where single iterations used to overrun). Prints per run: step wall
+half the budget (the case where single iterations used to overrun). `--reference N` adds a
+run per size stopped after N iterations (`iterations: N`), the yardstick a longer search's
+score should not fall below. Prints per run: step wall
 time against budget + 5 % (+ 3 s), iterations (of them timed out), best validation score,
 the stop reason, peak RSS of the step process, and what the step skipped to keep the budget.
 """
@@ -83,6 +85,8 @@ def main() -> None:
     parser.add_argument("--columns", type=int, default=20)
     parser.add_argument("--cores", type=int, default=2, help="max_cores_per_iteration")
     parser.add_argument("--slow", action="store_true", help="also run RandomForest/ExtremeRandomTrees with 5 folds")
+    parser.add_argument("--reference", type=int, default=None, metavar="N",
+                        help="also run each size stopped after N iterations, to compare the scores")
     parser.add_argument("--iteration-timeout", type=float, default=None,
                         help="seconds per iteration for the --slow runs (default: half the budget)")
     args = parser.parse_args()
@@ -102,6 +106,8 @@ def main() -> None:
                     iteration_timeout_minutes=per / 60, n_cross_validations=5,
                     allowed_models=["RandomForest", "ExtremeRandomTrees"], max_cores_per_iteration=args.cores,
                     local={"warm_start": False})
+            if args.reference:
+                runs[f"{args.reference}-iter"] = dataclasses.replace(runs["default"], iterations=args.reference)
             for kind, settings in runs.items():
                 result = run_step(data, tmp, f"{kind}_{size}", settings)
                 result.update(rows=size, learners=kind, within=result["wall"] <= limit)

@@ -174,13 +174,23 @@ def test_a_trial_past_the_iteration_timeout_ends_timed_out_and_the_next_one_runs
 
 
 def test_full_size_cost_covers_the_measured_growth_of_training_time():
-    from app.backends.local.automl.fullsize import growth
+    from app.backends.local.automl.fullsize import MARGIN, growth
 
-    # measured: boosting 22,500 -> 900,000 rows 5.2-7.1x, 90,000 -> 900,000 3.6-4.7x; forests 40x rows 66-70x
-    assert 7.1 <= growth("lgbm", 22_500, 900_000) <= 12
-    assert 4.7 <= growth("xgboost", 90_000, 900_000) <= 7
+    # measured: boosting 22,500 -> 900,000 rows 19-26x, 90,000 -> 900,000 7.3-10.9x; forests 40x rows 66-70x
+    assert 26 <= MARGIN * growth("lgbm", 22_500, 900_000) <= 36
+    assert 10.9 <= MARGIN * growth("xgb_limitdepth", 90_000, 900_000) <= 12
     assert 70 <= growth("rf", 22_500, 900_000) <= 100
     assert growth("lgbm", 50_000, 50_000) == growth("extra_tree", 50_000, 50_000) == 1
+
+
+def test_rows_within_a_time_inverts_the_growth_of_training_time():
+    from app.backends.local.automl.fullsize import MARGIN, growth, rows_within
+
+    for learner in ("xgboost", "rf"):
+        rows = rows_within(learner, 22_500, 0.5, 6.0)
+        assert 22_500 < rows < 900_000
+        assert MARGIN * 0.5 * growth(learner, 22_500, rows) == pytest.approx(6.0, rel=1e-3)
+    assert rows_within("lgbm", 22_500, 0.5, 0.0) == 0
 
 
 def test_forests_open_with_fewer_trees_when_their_first_fit_has_many_rows():
