@@ -130,10 +130,19 @@ def validate_block(block: dict | None, label: str, target: str, add) -> None:
         elif target == "local" and importlib.util.find_spec("holidays") is None:
             add(f"{PATH}.country_or_region_for_holidays", "the 'holidays' package is not installed, so holiday "
                 "features are left out; install it with: pip install holidays", "warning")
+        elif target == "local" and not _has_holiday_calendar(country):
+            add(f"{PATH}.country_or_region_for_holidays", f"no holiday calendar is known for {country!r}; give an "
+                "ISO country code such as US, GB or DE")
     if target == "local":
         for key in NO_LOCAL_EFFECT:
             if f.get(key) is not None:
                 add(f"{PATH}.{key}", "has no effect on the local backend; it is kept for Azure", "warning")
+
+
+def _has_holiday_calendar(country: str) -> bool:
+    import holidays
+
+    return country.upper() in holidays.list_supported_countries()
 
 
 def _validate_freq(freq, add) -> None:

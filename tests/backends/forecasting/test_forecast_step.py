@@ -93,3 +93,48 @@ def test_the_voting_ensemble_is_never_worse_on_the_rolling_origins_than_its_best
     mae = "normalized_mean_absolute_error"
     assert ensemble["metrics"][mae] <= min(e["metrics"][mae] for e in members.values()) + 1e-12
     assert {e["run_algorithm"] for e in chosen} <= {"Naive", "SeasonalNaive", "Average", "SeasonalAverage"}
+
+
+def _daily_sales_with_holiday_peaks(last: str) -> pd.DataFrame:
+    """Daily sales with a weekly pattern up to `last`; US federal holidays sell three times as much."""
+    import holidays
+
+    times = pd.date_range("2021-01-01", last, freq="D")
+    days = holidays.country_holidays("US", years=[2021, 2022, 2023])
+    peak = times.normalize().isin(pd.DatetimeIndex(list(days.keys())))
+    rng = np.random.default_rng(4)
+    y = 100 + 10 * (times.dayofweek >= 5) + 200 * peak + rng.normal(0, 3, len(times))
+    return pd.DataFrame({"t": times.astype(str), "y": y})
+
+
+def test_holidays_of_the_given_country_are_features_and_the_forecast_peaks_on_them(tmp_path):
+    """Thanksgiving moves (Nov 25, 24 and 23 in 2021-2023), so only the holiday feature, not the
+    day of the year, tells the model that Nov 23, 2023 sells like a holiday."""
+    import pickle
+
+    result, _, out, events = _run(tmp_path, _daily_sales_with_holiday_peaks("2023-11-16"), iterations=2,
+                                  allowed_models=["LightGBM"], enable_voting_ensemble=False,
+                                  forecasting={"time_column_name": "t", "forecast_horizon": 14,
+                                               "country_or_region_for_holidays": "us"})
+    assert result.returncode == 0, result.stderr
+    assert not [e for e in events if e["event"] == "warning" and "holiday" in e["message"]]
+    with open(out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    assert "holiday" in model.forecaster.hyperparameters()["features"]
+    future = pd.DataFrame({"t": pd.date_range("2023-11-17", periods=14, freq="D")})
+    forecast = np.asarray(model.predict(future))
+    thanksgiving = 23 - 17
+    assert forecast[thanksgiving] > np.max(np.delete(forecast, thanksgiving)) + 50, forecast
+
+
+def test_holidays_on_monthly_data_are_left_out_and_said_so(tmp_path):
+    n = 60
+    frame = pd.DataFrame({"t": pd.date_range("2015-01-01", periods=n, freq="MS").astype(str),
+                          "y": 10 + np.arange(n) % 12})
+    result, _, _, events = _run(tmp_path, frame, iterations=2, allowed_models=["Naive", "SeasonalNaive"],
+                                enable_voting_ensemble=False,
+                                forecasting={"time_column_name": "t", "forecast_horizon": 6,
+                                             "country_or_region_for_holidays": "DE"})
+    assert result.returncode == 0, result.stderr
+    said = [e["message"] for e in events if e["event"] == "warning" and "holiday" in e["message"]]
+    assert len(said) == 1 and "daily and hourly data only" in said[0], said

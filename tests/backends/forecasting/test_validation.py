@@ -30,6 +30,8 @@ def _problems(block: dict, **automl) -> dict[str, str]:
     ({"time_column_name": "month", "time_series_id_column_names": ["month"]},
      "automl.forecasting.time_series_id_column_names", "cannot include"),
     ({"time_column_name": "month", "grain": "store"}, "automl.forecasting.grain", "unknown ForecastingParameters"),
+    ({"time_column_name": "month", "country_or_region_for_holidays": "ZZ"},
+     "automl.forecasting.country_or_region_for_holidays", "no holiday calendar is known for 'ZZ'"),
 ])
 def test_block_problems_are_reported_at_their_field(block, path, words):
     problems = _problems(block)

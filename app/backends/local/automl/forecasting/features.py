@@ -157,8 +157,8 @@ def _calendar(times: pd.DatetimeIndex, name: str) -> np.ndarray:
 def _holiday_flags(times: pd.DatetimeIndex, country: str) -> np.ndarray:
     import holidays
 
-    days = holidays.country_holidays(country, years=sorted(set(times.year.tolist())))
-    return np.array([float(t.date() in days) for t in times])
+    days = holidays.country_holidays(country.upper(), years=sorted(set(times.year.tolist())))
+    return np.asarray(times.normalize().isin(pd.DatetimeIndex(list(days.keys()))), dtype=float)
 
 
 def training_rows(plan: FeaturePlan, key: tuple, y: np.ndarray, times: pd.DatetimeIndex,
