@@ -1,7 +1,7 @@
 """The AutoML step at growing data sizes: does it keep its budget, how far does it search?
 
     python bench/scale.py [--sizes 10000,100000,1000000] [--budget 60] [--columns 20]
-                          [--cores 2] [--slow] [--iteration-timeout S] [--reference N]
+                          [--cores 2] [--slow] [--iteration-timeout S] [--reference N] [--keep DIR]
 
 Each size is a synthetic binary task (numeric columns, two categorical ones, some gaps)
 written to Parquet and run through `python -m app.backends.local.automl_step` with the
@@ -9,7 +9,8 @@ default learners, experiment timeout = --budget. `--slow` adds a second run per 
 only RandomForest and ExtremeRandomTrees, 5-fold cross-validation and an iteration timeout of
 half the budget (the case where single iterations used to overrun). `--reference N` adds a
 run per size stopped after N iterations (`iterations: N`), the yardstick a longer search's
-score should not fall below. Prints per run: step wall
+score should not fall below. `--keep DIR` keeps each step's output folder, events and log
+there. Prints per run: step wall
 time against budget + 5 % (+ 3 s), iterations (of them timed out), best validation score,
 the stop reason, peak RSS of the step process, and what the step skipped to keep the budget.
 """
@@ -19,6 +20,7 @@ import argparse
 import dataclasses
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -64,9 +66,12 @@ def run_step(data: Path, tmp: Path, name: str, settings: AutoMLSettings) -> dict
     args = [sys.executable, "-m", "app.backends.local.automl_step", "--data", str(data),
             "--settings", str(tmp / f"{name}.json"), "--output-dir", str(out), "--step-run-id", name,
             "--events", str(events), "--stop-file", str(tmp / f"{name}.stop")]
+    shutil.rmtree(out, ignore_errors=True)     # a kept folder from an earlier run
+    events.unlink(missing_ok=True)
     started = time.time()
-    proc = subprocess.Popen(args, cwd=ROOT, stderr=subprocess.DEVNULL, stdout=subprocess.DEVNULL)
-    _, status, usage = os.wait4(proc.pid, 0)
+    with open(tmp / f"{name}.log", "wb") as log:
+        proc = subprocess.Popen(args, cwd=ROOT, stderr=log, stdout=subprocess.DEVNULL)
+        _, status, usage = os.wait4(proc.pid, 0)
     wall = time.time() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
     summary = json.loads((out / "summary.json").read_text()) if (out / "summary.json").exists() else {}
@@ -87,13 +92,18 @@ def main() -> None:
     parser.add_argument("--slow", action="store_true", help="also run RandomForest/ExtremeRandomTrees with 5 folds")
     parser.add_argument("--reference", type=int, default=None, metavar="N",
                         help="also run each size stopped after N iterations, to compare the scores")
+    parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
+                        help="keep the steps' outputs, events and logs in DIR (for a look at a slow or odd run)")
     parser.add_argument("--iteration-timeout", type=float, default=None,
                         help="seconds per iteration for the --slow runs (default: half the budget)")
     args = parser.parse_args()
     limit = args.budget * (1 + SLACK_SHARE) + SLACK_SECONDS
     rows = []
-    with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
+    with tempfile.TemporaryDirectory() as scratch:
+        tmp = Path(scratch)
+        if args.keep:
+            args.keep.mkdir(parents=True, exist_ok=True)
+            tmp = args.keep
         for size in (int(s) for s in args.sizes.split(",")):
             data = tmp / f"data_{size}.parquet"
             synthetic(size, args.columns).to_parquet(data)
