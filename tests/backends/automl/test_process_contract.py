@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 import textwrap
@@ -77,3 +78,12 @@ def test_bad_settings_exit_2(runner):
     result = runner.run(titanic_frame(), fast(primary_metric="r2_score"))
     assert result.returncode == 2
     assert "'r2_score' is not valid for classification" in result.stderr
+
+
+def test_openmp_threads_spin_briefly_unless_the_user_chose_a_wait_policy():
+    code = "import os, app.backends.local.automl_step; print(os.environ.get('GOMP_SPINCOUNT'))"
+    env = {k: v for k, v in os.environ.items() if k not in ("OMP_WAIT_POLICY", "GOMP_SPINCOUNT")}
+    ours = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, capture_output=True, text=True)
+    theirs = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env={**env, "OMP_WAIT_POLICY": "PASSIVE"},
+                            capture_output=True, text=True)
+    assert ours.stdout.strip() == "10000" and theirs.stdout.strip() == "None", (ours.stderr, theirs.stderr)
