@@ -62,15 +62,31 @@ def descendants_with(proc, word) -> list:
     return [c for c in children if word in " ".join(command_line(c))]
 
 
-def kill_quietly(procs) -> None:
+def kill_quietly(procs) -> list:
     for proc in procs:
         try:
             proc.kill()
         except psutil.Error:
             pass
+    return list(procs)
 
 
-def wait_processes_gone(*words, timeout=10.0) -> None:
+def has_exited(proc) -> bool:
+    """Done exiting: its files (and so its locks) closed. A dying process already shows an empty
+    command line while it still holds them, so leaving the listing is not enough."""
+    try:
+        return not proc.is_running() or proc.status() == psutil.STATUS_ZOMBIE
+    except psutil.Error:
+        return True
+
+
+def wait_processes_gone(*words, timeout=10.0, also=()) -> None:
+    """Until no live process matches `words`, and every one that matched (or is in `also`) has exited."""
     end = time.monotonic() + timeout
-    while processes_with(*words) and time.monotonic() < end:
+    seen = {p.pid: p for p in also}
+    while time.monotonic() < end:
+        matching = processes_with(*words)
+        seen.update((p.pid, p) for p in matching)
+        if not matching and all(has_exited(p) for p in seen.values()):
+            return
         time.sleep(0.05)

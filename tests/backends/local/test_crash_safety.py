@@ -54,13 +54,14 @@ def test_random_kills_leave_a_consistent_workspace(titanic_ws, tmp_path):
         victims.append(run_id)
         time.sleep(rng.uniform(0.0, 2.5))
         executor = executor_of(run_id)
+        killed = []
         if victim == "app":
             app.kill()
         elif executor is not None:
-            kill_quietly([executor] if victim == "executor" else descendants_with(executor, "automl_step"))
+            killed = kill_quietly([executor] if victim == "executor" else descendants_with(executor, "automl_step"))
         app.kill()
         app.wait()
-        wait_processes_gone(EXECUTOR, run_id, timeout=60)
+        wait_processes_gone(EXECUTOR, run_id, timeout=60, also=killed)
 
     reopened = LocalBackend(titanic_ws.root)
     assert reopened.store.integrity_ok()

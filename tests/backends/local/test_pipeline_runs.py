@@ -80,8 +80,8 @@ def test_killed_executor_leaves_no_running_run(titanic_ws):
     spec.data_prep.allow_reuse = False
     run_id = titanic_ws.submit(spec)
     wait_for(titanic_ws, run_id, lambda r: r.step("automl").status == rs.RUNNING, timeout=60)
-    kill_quietly(processes_with(run_id))
-    wait_processes_gone(run_id)
+    killed = kill_quietly(processes_with(run_id))
+    wait_processes_gone(run_id, also=killed)
     run = LocalBackend(titanic_ws.root).get_run(run_id)
     assert run.status == rs.FAILED and "interrupted" in run.error
     assert all(s.status in rs.TERMINAL for s in run.steps)
