@@ -77,6 +77,9 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     _type(qtbot, group.holidays, "ZZ")
     assert not page.isComplete()
     assert "no holiday calendar is known for 'ZZ'" in page.message_for("forecasting.country_or_region_for_holidays")
+    qtbot.waitUntil(lambda: group.height() >= group.minimumSizeHint().height(), timeout=5000)   # laid out
+    page.findChild(QScrollArea).ensureWidgetVisible(group.holidays)
+    _shot(wizard, "wizard_forecasting_unknown_holidays")
     _type(qtbot, group.holidays, "")
     _type(qtbot, group.horizon, "0")
     assert "at least 1" in page.message_for("forecasting.forecast_horizon")

@@ -32,13 +32,12 @@ MIN_GAIN = 2               # a refit on fewer than this many times the sample's 
 BUDGET_SHARE = 0.95        # of the time left, what boosting may spend adding trees (predicting follows)
 
 
-def cost(step, rows: int | None = None) -> float:
-    """Expected seconds to train the best on `rows` (all) training rows and score it; 0 when not needed."""
+def cost(step) -> float:
+    """Expected seconds to train the best on all training rows and score it; 0 when not needed."""
     best = step.state.best if step.state is not None else None
     if best is None or step.train_part is None or best.estimator_class is None or not step.callbacks.sampled(best):
         return 0.0
-    rows = rows or len(step.train_part[1])
-    return MARGIN * best.fit_seconds * growth(best.learner, best.sample_size, rows) + best.predict_seconds
+    return MARGIN * best.fit_seconds * growth(best.learner, best.sample_size, len(step.train_part[1])) + best.predict_seconds
 
 
 def growth(learner: str, sample_rows: int, full_rows: int) -> float:

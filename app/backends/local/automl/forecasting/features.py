@@ -80,7 +80,12 @@ def _holidays_usable(country: str | None, freq: str) -> bool:
         import holidays  # noqa: F401 - optional package
     except ImportError:
         return False
-    return "dayofweek" in calendar_fields(freq)      # a holiday is a day: no use for monthly data
+    return holidays_apply(freq)
+
+
+def holidays_apply(freq: str) -> bool:
+    """A holiday is a day: a feature of daily and finer data, of no use for weekly or monthly data."""
+    return "dayofweek" in calendar_fields(freq)
 
 
 def scale_of(y: np.ndarray) -> float:

@@ -139,7 +139,7 @@ class ForecastRun:
         shortest = min(len(series.y[k]) for k in series.keys)
         self.plan = feat.plan_features(season, fs.horizon, fs.lag_list(), fs.rolling_window, series.freq, covariates,
                                        series.keys, fs.holidays_country, shortest, unknown)
-        if fs.holidays_country and "dayofweek" not in feat.calendar_fields(series.freq):
+        if fs.holidays_country and not feat.holidays_apply(series.freq):
             self.outputs.warning(f"country_or_region_for_holidays has no effect at frequency {series.freq}: "
                                  "holidays are days, so they are features of daily and hourly data only")
         values = np.concatenate([series.y[k] for k in series.keys])
