@@ -174,3 +174,18 @@ def test_a_canceled_search_keeps_the_ensemble_built_during_it(runner):
     if model_iteration["run_algorithm"] == "VotingEnsemble":
         assert type(model.steps[-1][1]).__name__ == "PreFittedSoftVotingClassifier"
         assert len(model.steps[-1][1].estimators) == len(ready["members"])
+
+
+def test_a_finished_search_never_ends_with_a_worse_model_than_an_ensemble_it_held(runner):
+    """The final ensembles choose among the best trials at the end; when the one kept ready
+    during the search scored better, the step ends with that one."""
+    result = runner.run(titanic_frame(), fast(iterations=40, n_cross_validations=5, enable_voting_ensemble=True))
+    assert result.returncode == 0, result.stderr
+    ready = result.of("ensemble_ready")
+    assert ready, "no ensemble became ready during the search"
+    summary = result.summary
+    assert summary["best_metric"] >= max(e["value"] for e in ready)
+    assert summary["best_metric"] == result.finished["best_metric"]
+    model_iteration = result.of("iteration")[summary["model_iteration"]]
+    assert model_iteration["metrics"][summary["primary_metric"]] == summary["best_metric"]
+    assert not (result.out / "model_data.ensemble").exists()

@@ -13,7 +13,7 @@ import pytest
 from app.core import catalog
 from app.backends.local.automl import charts, scoring
 from app.backends.local.automl.ensemble import greedy_selection
-from app.backends.local.automl.search import Trial
+from app.backends.local.automl.search import Trial, diverse
 from app.backends.local.automl.transformer import DataTransformer
 
 
@@ -57,6 +57,15 @@ def test_greedy_selection_prefers_the_members_that_help():
     step = SimpleNamespace(state=SimpleNamespace(plan=SimpleNamespace(metric="AUC_weighted")),
                            prepared=SimpleNamespace(n_classes=2, y_range=1.0))
     assert greedy_selection(step, pool) == {0: 1}
+
+
+def test_ensemble_candidates_keep_each_learners_best_among_near_copies_of_the_leader():
+    ranked = [Trial(i, "xgboost", {"i": i}, {}, 0.9 - i / 100) for i in range(8)]
+    ranked += [Trial(8, "rf", {}, {}, 0.8), Trial(9, "extra_tree", {}, {}, 0.7), Trial(10, "rf", {}, {}, 0.6)]
+    chosen = diverse(ranked, 4)
+    assert [t.iteration for t in chosen] == [0, 1, 8, 9]       # best first, one slot per other learner
+    assert [t.iteration for t in diverse(ranked, 2)] == [0, 8]
+    assert diverse(ranked, 20) == ranked
 
 
 def test_data_transformer_imputes_encodes_and_drops_identifiers():

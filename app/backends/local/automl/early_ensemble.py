@@ -7,8 +7,8 @@ time, and when the ensemble beats the best iteration its pipeline is written bes
 model_data. Its members are the models already at hand: the best one refitted on all rows,
 the others as trained in their trials (with cross-validation, on the last fold). When the
 step finishes without a VotingEnsemble iteration of its own (canceled, or the final
-ensembles did not fit in the time), the ready one becomes an iteration and model_data, by
-renaming the file: cheap enough for the stop file's one-second exit.
+ensembles did not fit in the time), or the final selection scores worse than the ready one,
+the ready one becomes the VotingEnsemble iteration and model_data, by renaming the file: cheap enough for the stop file's one-second exit.
 
 The selection costs a fraction of a second, more on big data, so it runs again only after
 the search has spent OVERHEAD_FACTOR times its last cost, or at once when a new best
@@ -73,7 +73,15 @@ class EarlyEnsembles:
             return
         members, weights, trial = weighted_vote(step, pool)
         value, metrics = trial.value, trial.metrics
-        if len(members) < 2 or value is None or not math.isfinite(value) or not _beats_best(step, value):
+        held = self.ready
+        improves = value is not None and math.isfinite(value) and (
+            held is None or catalog.better(step.state.plan.metric, value, held.value))
+        if held is not None and not improves:
+            # the candidates changed since (better trials pushed its members out): keep the better one
+            if not _beats_best(step, held.value):
+                self._forget()
+            return
+        if len(members) < 2 or not improves or not _beats_best(step, value):
             self._forget()       # the best alone, or no better than it: nothing worth keeping
             return
         model, name = voting_model(step, [(str(t.iteration), _model(t)) for t in members], weights)
@@ -97,18 +105,39 @@ class EarlyEnsembles:
         """At the end of the step (under the output lock): the ready ensemble becomes an iteration
         when the step has no VotingEnsemble of its own and it still beats the best."""
         step, ready = self.step, self.ready
-        self.ready = None
-        cb = step.callbacks
-        cb.early_ensembles = None     # committing it must not start another selection
+        step.callbacks.early_ensembles = None     # committing it must not start another selection
         own = any(t.learner == "VotingEnsemble" for t in step.state.trials)
         if ready is None or own or not _beats_best(step, ready.value):
+            self.ready = None
             step.outputs.discard(READY_FILE)
             return
+        self._commit()
+
+    def take_if_better(self, value: float | None) -> bool:
+        """The final VotingEnsemble: when the ready one scored better than the final selection
+        (whose candidates are the best trials at the end, which need not hold the ready one's
+        members) and beats the best, the ready one becomes the step's VotingEnsemble."""
+        step = self.step
+        with step.outputs.lock:          # the stop file's exit commits it otherwise: not both
+            ready = self.ready
+            if step.finished or ready is None or not _beats_best(step, ready.value):
+                return False
+            if value is not None and math.isfinite(value) and not catalog.better(step.state.plan.metric,
+                                                                                    ready.value, value):
+                return False
+            step.callbacks.early_ensembles = None
+            self._commit()
+            return True
+
+    def _commit(self) -> None:
+        step, ready = self.step, self.ready
+        self.ready = None
         trial = Trial(iteration=len(step.state.trials), learner="VotingEnsemble", config={}, metrics=ready.metrics,
                       value=ready.value)
-        cb.commit(trial, seeded=False, algorithm="VotingEnsemble", model_file=READY_FILE, hyperparameters={
-            "ensembled_iterations": ready.members, "ensembled_algorithms": ready.algorithms,
-            "ensemble_weights": ready.weights, "built_during_search": True})
+        step.callbacks.commit(trial, seeded=False, algorithm="VotingEnsemble", model_file=READY_FILE,
+                              hyperparameters={"ensembled_iterations": ready.members,
+                                               "ensembled_algorithms": ready.algorithms,
+                                               "ensemble_weights": ready.weights, "built_during_search": True})
 
 
 def _model(t: Trial):

@@ -20,7 +20,7 @@ from app.backends.local.automl import learners, scoring
 from app.backends.local.automl.timeouts import IterationTimeout
 from app.backends.local.automl.model import (PreFittedSoftVotingClassifier, PreFittedSoftVotingRegressor,
                                             StackEnsembleClassifier, StackEnsembleRegressor)
-from app.backends.local.automl.search import Trial
+from app.backends.local.automl.search import Trial, diverse
 
 ENSEMBLE_ROUNDS = 15        # Azure's ensemble_iterations
 MAX_CANDIDATES = 10
@@ -47,7 +47,7 @@ def candidates(step) -> list[Trial]:
         if key not in seen:
             seen.add(key)
             chosen.append(t)
-    return chosen[:MAX_CANDIDATES]
+    return diverse(chosen, MAX_CANDIDATES)
 
 
 def _primary(step, y, pred, weight) -> float:
@@ -146,6 +146,8 @@ def weighted_vote(step, pool: list[Trial]) -> tuple[list[Trial], list[float], Tr
 
 def voting(step, pool: list[Trial]) -> None:
     members, weights, trial = weighted_vote(step, pool)
+    if step.early_ensembles is not None and step.early_ensembles.take_if_better(trial.value):
+        return
     _commit(step, trial, members, lambda fitted: voting_model(step, fitted, weights), {"ensemble_weights": weights})
 
 
