@@ -39,6 +39,13 @@ def test_blocked_models_are_never_tried(runner):
     assert {e["learner"] for e in result.of("iteration")} <= {"xgboost", "xgb_limitdepth", "extra_tree", "lrl1"}
 
 
+def test_on_small_data_the_first_iterations_try_every_learner_once(runner):
+    result = runner.run(titanic_frame(), fast(iterations=8))
+    assert result.returncode == 0, result.stderr
+    opening = [e["learner"] for e in result.of("iteration")][:6]
+    assert set(opening) == {"lgbm", "rf", "xgboost", "extra_tree", "xgb_limitdepth", "lrl1"}, opening
+
+
 def test_voting_and_stack_ensembles_are_the_last_iterations(runner):
     result = runner.run(titanic_frame(), fast(iterations=8, enable_voting_ensemble=True, enable_stack_ensemble=True))
     assert result.returncode == 0, result.stderr

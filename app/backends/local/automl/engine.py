@@ -26,7 +26,7 @@ from app.backends.local.automl.data import prepare, read_table, split_rows
 from app.backends.local.automl.early_ensemble import EarlyEnsembles
 from app.backends.local.automl.featurize import fit_featurizer
 from app.backends.local.automl.outputs import Outputs
-from app.backends.local.automl.portfolio import merge, starting_points
+from app.backends.local.automl.portfolio import SMALL_DATA_ROWS, merge, starting_points
 from app.backends.local.automl.search import SearchCallbacks, SearchState, SearchStopped
 from app.backends.local.automl.settings import choose_jobs, choose_validation, load_settings, make_plan
 from app.backends.local.automl.summary import summary_dict
@@ -45,6 +45,9 @@ MARGIN_SHARE, MARGIN_S = 0.02, 0.5
 MIN_SAMPLE_ROWS, SAMPLE_SHARE = 10_000, 40
 TRIAL_SHARE = 0.25              # without an iteration timeout, FLAML aims each trial at this share
 FLAML_BUDGET_FACTOR = 10
+# Without an experiment timeout FLAML still gets a time budget, a year: with none it treats
+# every learner as costing what LightGBM costs, and the opening round's order is lost.
+NO_TIMEOUT_FLAML_BUDGET = 365 * 24 * 3600.0
 
 
 class Step:
@@ -248,7 +251,8 @@ class Step:
         if plan.starting_points:
             kwargs["starting_points"] = plan.starting_points
         automl = AutoML()
-        for name, cls in learners.tolerant_learners(kwargs["task"], plan.learners, callbacks).items():
+        opening_round = len(p.y) <= SMALL_DATA_ROWS     # on big data, the cheap learners first
+        for name, cls in learners.tolerant_learners(kwargs["task"], plan.learners, callbacks, opening_round).items():
             automl.add_learner(name, cls)
         try:
             automl.fit(X_train=X_fit, y_train=y_fit, **kwargs)
@@ -277,7 +281,7 @@ class Step:
         data until the models predicted a single class. Our deadline and the trial alarm end the
         search; TRIAL_SHARE (or the iteration timeout) is each trial's own soft limit."""
         if self.budget.seconds is None:
-            return -1
+            return NO_TIMEOUT_FLAML_BUDGET
         return FLAML_BUDGET_FACTOR * max(1.0, self.search_deadline() - time.time())
 
     # -- outputs ---------------------------------------------------------------------

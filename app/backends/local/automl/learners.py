@@ -36,18 +36,30 @@ def learner_name(estimator_class: type, task_obj) -> str:
     return estimator_class.__name__
 
 
-def tolerant_learners(task: str, names: list[str], clock) -> dict[str, type]:
+OPENING_COST = 1e-3       # an untried learner's cost relative to the first one's, in the opening round
+
+
+def tolerant_learners(task: str, names: list[str], clock, opening_round: bool = False) -> dict[str, type]:
     """FLAML estimator classes whose failed or timed-out fit is recorded instead of ending the search.
 
     The failure is kept on the estimator (`failure`, and `timed_out` when the trial's alarm
     ended the fit) for the metric callback, which then reports a Failed iteration; FLAML sees
     an infinite loss and moves on. `clock` (the search callbacks) starts the trial's clock at
-    its first fit (`fit_started`), gives the alarm and is told each fit's duration (`fit_ended`)."""
+    its first fit (`fit_started`), gives the alarm and is told each fit's duration (`fit_ended`).
+
+    `opening_round`: every learner's first trial comes right after the first learner's. FLAML
+    orders untried learners by their cost relative to LightGBM (forests 2, XGBoost 1.6, ...),
+    so LightGBM and XGBoost took the first dozen iterations while the forests that win small
+    sets (breast cancer, iris) came at iteration 12 or later, and the early ensembles lacked
+    them. Those costs only order the untried learners; once tried, each learner's measured
+    cost counts."""
     table = _flaml_classes(task)
-    return {name: _tolerant(table[name], clock) for name in names if name in table}
+    chosen = [name for name in names if name in table]
+    return {name: _tolerant(table[name], clock, (1.0 if i == 0 else OPENING_COST) if opening_round else None)
+            for i, name in enumerate(chosen)}
 
 
-def _tolerant(cls: type, clock) -> type:
+def _tolerant(cls: type, clock, relative_cost: float | None = None) -> type:
     def fit(self, X_train, y_train, budget=None, free_mem_ratio=0, **kwargs):
         self.failure, self.timed_out = None, False
         clock.fit_started()
@@ -67,7 +79,10 @@ def _tolerant(cls: type, clock) -> type:
         finally:
             clock.fit_ended(time.time() - started)
 
-    return type(cls.__name__, (cls,), {"fit": fit, "wrapped": cls})
+    members = {"fit": fit, "wrapped": cls}
+    if relative_cost is not None:
+        members["cost_relative2lgbm"] = classmethod(lambda _cls: relative_cost)
+    return type(cls.__name__, (cls,), members)
 
 
 def base_class(cls: type) -> type:
