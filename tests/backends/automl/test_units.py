@@ -13,7 +13,7 @@ import pytest
 from app.core import catalog
 from app.backends.local.automl import charts, scoring
 from app.backends.local.automl.ensemble import greedy_selection
-from app.backends.local.automl.search import Trial, diverse
+from app.backends.local.automl.search import Trial, significant_improvement, diverse
 from app.backends.local.automl.transformer import DataTransformer
 
 
@@ -66,6 +66,15 @@ def test_ensemble_candidates_keep_each_learners_best_among_near_copies_of_the_le
     assert [t.iteration for t in chosen] == [0, 1, 8, 9]       # best first, one slot per other learner
     assert [t.iteration for t in diverse(ranked, 2)] == [0, 8]
     assert diverse(ranked, 20) == ranked
+
+
+def test_early_stopping_ignores_improvements_below_a_thousandth_of_the_score():
+    assert significant_improvement(None, 0.5)                       # the first best always counts
+    assert not significant_improvement(0.5258, 0.5262)              # diabetes' ElasticNet steps of 0.0001 r2
+    assert significant_improvement(0.5258, 0.5300)
+    assert not significant_improvement(0.99, 0.9905) and significant_improvement(0.99, 0.992)
+    assert not significant_improvement(5000.0, 4996.0) and significant_improvement(5000.0, 4990.0)    # error metrics: relative
+    assert significant_improvement(0.0, 0.0002)                     # near zero, a floor of 0.0001
 
 
 def test_data_transformer_imputes_encodes_and_drops_identifiers():

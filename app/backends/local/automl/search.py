@@ -21,7 +21,8 @@ from app.core import catalog
 from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.backends.local.automl import learners, scoring
 from app.backends.local.automl.portfolio import is_start
-from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW, Plan
+from app.backends.local.automl.settings import (EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_TOLERANCE,
+                                                EARLY_STOPPING_WINDOW, Plan)
 from app.backends.local.automl.timeouts import IterationTimeout, TrialAlarm
 
 KEEP_PREDICTIONS = 25      # out-of-fold predictions kept for the best trials (ensemble candidates)
@@ -80,7 +81,9 @@ class SearchState:
     search_started: float = field(default_factory=time.time)   # reset when model selection begins
     search_seconds: float = 0.0
     stop_reason: str | None = None
-    best_found_at: float | None = None
+    best_found_at: float | None = None      # the last improvement that counts for early stopping
+    improved_iteration: int = 0             # its iteration
+    improved_value: float | None = None     # and its value
 
     def best_value(self) -> float | None:
         return None if self.best is None else self.best.value
@@ -247,7 +250,8 @@ class SearchCallbacks:
                 if state.best is not None and state.best is not trial:
                     state.best.model = None
                 state.best, state.model_iteration = trial, trial.iteration
-                state.best_found_at = now
+                if significant_improvement(state.improved_value, trial.value):
+                    state.best_found_at, state.improved_iteration, state.improved_value = now, trial.iteration, trial.value
             state.records.append(record)
             state.trials.append(trial)
             self._forget_predictions()
@@ -340,17 +344,23 @@ class SearchCallbacks:
             raise SearchStopped("early_stopping")
 
     def _converged(self, last: int) -> bool:
-        """Azure's rule (no stop before iteration 20, then 10 iterations without improvement), and
+        """Azure's rule (no stop before iteration 20, then 10 iterations without an improvement
+        of at least EARLY_STOPPING_TOLERANCE of the best score), and
         the search has gone as long without improving as it took to find its best — a search
         still finding better models now and then keeps going — and the best was not trained
         on a sample while FLAML is still growing the samples."""
         state = self.state
-        if last - max(state.best.iteration, EARLY_STOPPING_LANDMARKS) < EARLY_STOPPING_WINDOW:
+        if last - max(state.improved_iteration, EARLY_STOPPING_LANDMARKS) < EARLY_STOPPING_WINDOW:
             return False
         if self.sampled(state.best):
             return False
         found = state.best_found_at or state.search_started
         return time.time() - found >= found - state.search_started
+
+
+def significant_improvement(reference: float | None, value: float) -> bool:
+    """An improvement on `reference` large enough to keep the search from stopping early."""
+    return reference is None or abs(value - reference) > EARLY_STOPPING_TOLERANCE * max(abs(reference), 0.1)
 
 
 def diverse(ranked: list[Trial], n: int) -> list[Trial]:
