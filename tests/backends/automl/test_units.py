@@ -13,7 +13,7 @@ import pytest
 from app.core import catalog
 from app.backends.local.automl import charts, scoring
 from app.backends.local.automl.ensemble import greedy_selection
-from app.backends.local.automl.search import Trial, significant_improvement, diverse
+from app.backends.local.automl.search import Trial, diverse, significant_improvement
 from app.backends.local.automl.transformer import DataTransformer
 
 
