@@ -8,7 +8,8 @@ model_data. Its members are the models already at hand: the best one refitted on
 the others as trained in their trials (with cross-validation, on the last fold). When the
 step finishes without a VotingEnsemble iteration of its own (canceled, or the final
 ensembles did not fit in the time), or the final selection scores worse than the ready one,
-the ready one becomes the VotingEnsemble iteration and model_data, by renaming the file: cheap enough for the stop file's one-second exit.
+the ready one becomes the VotingEnsemble iteration and model_data, by renaming the file:
+cheap enough for the stop file's one-second exit.
 
 The selection costs a fraction of a second, more on big data, so it runs again only after
 the search has spent OVERHEAD_FACTOR times its last cost, or at once when a new best

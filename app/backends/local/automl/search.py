@@ -345,10 +345,10 @@ class SearchCallbacks:
 
     def _converged(self, last: int) -> bool:
         """Azure's rule (no stop before iteration 20, then 10 iterations without an improvement
-        of at least EARLY_STOPPING_TOLERANCE of the best score), and
-        the search has gone as long without improving as it took to find its best — a search
-        still finding better models now and then keeps going — and the best was not trained
-        on a sample while FLAML is still growing the samples."""
+        of at least EARLY_STOPPING_TOLERANCE of the best score), and the search has gone as long
+        without improving as it took to find its best — a search still finding better models
+        now and then keeps going — and the best was not trained on a sample while FLAML is
+        still growing the samples."""
         state = self.state
         if last - max(state.improved_iteration, EARLY_STOPPING_LANDMARKS) < EARLY_STOPPING_WINDOW:
             return False
