@@ -55,6 +55,18 @@ def test_bad_series_data_exits_2_with_the_field(tmp_path):
     assert "automl.forecasting.time_column_name: 1 duplicate timestamps" in result.stderr
 
 
+def test_a_run_that_ends_without_a_model_exits_2_and_says_what_to_raise(tmp_path):
+    # A timeout shorter than the process's own start: no iteration can finish, so the register
+    # step would have nothing to register. The tabular step ends the same way.
+    result, _, out, events = _run(tmp_path, _hourly(200), iterations=3, experiment_timeout_minutes=0.001,
+                                  forecasting={"time_column_name": "t", "forecast_horizon": 5})
+    assert result.returncode == 2
+    assert "no model: no iteration finished" in result.stderr and "experiment_timeout_minutes" in result.stderr
+    assert not (out / "model_data").exists()
+    assert json.loads((out / "summary.json").read_text())["best_iteration"] is None
+    assert events[-1]["event"] == "finished"
+
+
 def test_a_feature_unknown_at_forecast_time_is_lagged_and_not_asked_for_in_the_future_rows(tmp_path):
     import pickle
 

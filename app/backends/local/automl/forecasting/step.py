@@ -92,8 +92,18 @@ class ForecastRun:
         """The watcher's way out: outputs from what is committed, then end the process."""
         self._stop.set()
         self.finish(reason)
+        failed = reason != "canceled" and self.model is None
+        if failed:
+            print(f"error: {self.no_model_message()}", file=sys.stderr)
         sys.stderr.flush()
-        os._exit(0)
+        os._exit(2 if failed else 0)
+
+    def no_model_message(self) -> str:
+        """Why the step ends without a model, and what to change (the register step would need one)."""
+        failed = sum(1 for r in self.records if r.status == FAILED)
+        what = f"all {failed} iterations failed" if failed else "no iteration finished"
+        return (f"no model: {what} within the time limits; raise experiment_timeout_minutes or "
+                "iteration_timeout_minutes, or allow faster algorithms (e.g. Naive, ExponentialSmoothing)")
 
     def _status(self, phase: str, message: str) -> None:
         self.phase = phase
@@ -111,6 +121,9 @@ class ForecastRun:
             self._status("ensembling", "building VotingEnsemble from the rolling-origin forecasts")
             self._ensemble()
         self._status("finalizing", "writing charts, guardrails and the summary")
+        if self.model is None and reason != "canceled":
+            self.finish(reason)
+            raise UserInputError(self.no_model_message())
         if self.model is not None:
             report.write_artifacts(self)
         self.finish(reason)
@@ -170,9 +183,12 @@ class ForecastRun:
         return "iterations"
 
     def _search_deadline(self) -> float:
-        """When the search must end: room left for the ensemble's refits and the reports."""
+        """When the search must end: room left for the ensemble's refits and the reports. Until an
+        iteration has given a model the whole timeout is the search's, since a run must end with one."""
         if self.budget.seconds is None:
             return math.inf
+        if self.model is None:
+            return self.budget.deadline()
         fits = sorted((t.fit_seconds for t in self.trials if t.pred is not None), reverse=True)
         ensemble = ENSEMBLE_SHARE * self.budget.seconds + sum(fits[:2]) if self.ensemble else 0.0
         return self.budget.deadline(ensemble + REPORT_SECONDS)
