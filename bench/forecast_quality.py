@@ -113,6 +113,10 @@ def synthetic_sets(seed: int = 0) -> list[SeriesSet]:
             SeriesSet("synthetic monthly x3 (growing season)", monthly, "MS", 12)]
 
 
+class TooShort(Exception):
+    """The pipeline refused the set: its series are too short for the horizon and the origins."""
+
+
 def split(s: SeriesSet) -> tuple[pd.DataFrame, pd.DataFrame]:
     frame = s.frame.sort_values([ID, TIME])
     test = frame.groupby(ID, group_keys=False).tail(s.horizon)
@@ -137,6 +141,8 @@ def pipeline_forecast(s: SeriesSet, train: pd.DataFrame, test: pd.DataFrame, bud
                              "--settings", str(settings), "--output-dir", str(out), "--step-run-id", "bench",
                              "--events", str(work / "events.jsonl")], cwd=ROOT, capture_output=True, text=True)
     seconds = time.time() - started
+    if result.returncode == 2 and "needs a series of at least" in result.stderr:
+        raise TooShort(result.stderr.strip().splitlines()[-1])
     if result.returncode != 0:
         raise RuntimeError(f"{s.name}: the AutoML step failed: {result.stderr[-2000:]}")
     with open(out / "model_data", "rb") as fh:
@@ -189,12 +195,18 @@ def main(argv: list[str] | None = None) -> int:
     by_window = [{r: [] for r in REFS} for _ in range(args.windows)]
     for s in sets:
         for window in range(args.windows):
-            ratios = score_window(cut_back(s, window), args)
+            try:
+                ratios = score_window(cut_back(s, window), args)
+            except TooShort as exc:
+                if window == 0:
+                    raise
+                print(f"{s.name} -{window}h: skipped, the series are too short ({exc})", flush=True)
+                ratios = {r: float("nan") for r in REFS}
             for r in REFS:
                 by_window[window][r].append(ratios[r])
     summarise("last horizon", by_window[0])
     if args.windows > 1:
-        pooled = {r: [float(np.mean([w[r][i] for w in by_window])) for i in range(len(sets))] for r in REFS}
+        pooled = {r: [float(np.nanmean([w[r][i] for w in by_window])) for i in range(len(sets))] for r in REFS}
         summarise(f"per set, mean over the last {args.windows} horizons", pooled)
     return 0
 
