@@ -112,3 +112,29 @@ def test_xgboost_trains_from_a_matrix_built_without_python_callbacks():
     X, y = np.random.default_rng(0).normal(size=(50, 3)), np.arange(50.0)
     assert not isinstance(model._create_dmatrix(None, data=X, label=y), QuantileDMatrix)
     assert np.isfinite(model.fit(X, y).predict(X)).all()
+
+
+def test_statistical_models_fit_on_the_recent_history_and_the_baselines_on_all_of_it(monkeypatch):
+    from app.backends.local.automl.forecasting import forecasters as fc
+
+    lengths = {}
+
+    def recording(cls):
+        original = cls.path
+
+        def path(self, y, h):
+            lengths[cls.name] = len(y)
+            return original(self, y, h)
+        monkeypatch.setattr(cls, "path", path)
+
+    for cls in (fc.ExponentialSmoothing, fc.AutoArima, fc.Average, fc.SeasonalNaive):
+        recording(cls)
+    n = fc.MODEL_HISTORY + 1500
+    y = 20 + np.sin(2 * np.pi * np.arange(n) / 24) + np.random.default_rng(0).normal(0, 0.1, n)
+    histories = {(): fc.History(y=y, times=None, covariates=None, scale=1.0)}
+    for name in ("ExponentialSmoothing", "AutoArima", "Average", "SeasonalNaive"):
+        fc.make_statistical(name, 24, 12, []).fit(histories)
+    assert lengths == {"ExponentialSmoothing": fc.MODEL_HISTORY, "AutoArima": fc.MODEL_HISTORY,
+                       "Average": n, "SeasonalNaive": n}
+    # Azure's Average is the mean of the whole history
+    assert fc.make_statistical("Average", 24, 3, []).fit(histories).paths[()][0] == np.mean(y)

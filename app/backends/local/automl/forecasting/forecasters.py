@@ -22,6 +22,14 @@ STATISTICAL = ("Naive", "SeasonalNaive", "Average", "SeasonalAverage", "Exponent
 REGRESSION = ("LightGBM", "ElasticNet", "RandomForest", "ExtremeRandomTrees", "XGBoostRegressor")
 
 
+# The model-based statistical forecasters fit on at most this many recent points of each series.
+# Their forecasts follow the recent states, while the fit time grows with the length: on 8,700
+# hourly points (sf-temps) AutoARIMA took 7-11 s a fit on all of them and 1.1 s on the last 2,000,
+# with a lower MAE on each of the last three horizons; AutoETS took 5-6 s against 1.1 s, the MAE
+# level (0.090 / 0.048 / 0.050 against 0.099 / 0.043 / 0.052). Shorter series are fitted whole.
+MODEL_HISTORY = 2000
+
+
 class IterationTimeout(Exception):
     """The iteration ran past its deadline (iteration or experiment timeout)."""
 
@@ -68,6 +76,8 @@ class Forecaster:
 class _PathForecaster(Forecaster):
     """Models whose forecast path from the end of each history is fixed at fit time."""
 
+    history: int | None = None      # points of history the model fits on; None: all
+
     def __init__(self, season: int = 1, horizon: int = 1):
         self.season, self.horizon = season, horizon
         self.paths: dict[tuple, np.ndarray] = {}
@@ -76,7 +86,8 @@ class _PathForecaster(Forecaster):
         self.paths = {}
         for key, h in histories.items():
             _check(deadline)
-            self.paths[key] = np.asarray(self.path(h.y, self.horizon), dtype=float)
+            y = h.y[-self.history:] if self.history else h.y
+            self.paths[key] = np.asarray(self.path(y, self.horizon), dtype=float)
         return self
 
     def path(self, y: np.ndarray, h: int) -> np.ndarray:
@@ -126,6 +137,7 @@ class ExponentialSmoothing(_PathForecaster):
     seasonally adjusted series (the Theta method)."""
 
     name = "ExponentialSmoothing"
+    history = MODEL_HISTORY
 
     def __init__(self, season: int = 1, horizon: int = 1, method: str = "ets"):
         super().__init__(season, horizon)
@@ -163,6 +175,7 @@ def _arima(season: int, n: int):
 
 class AutoArima(_PathForecaster):
     name = "AutoArima"
+    history = MODEL_HISTORY
 
     def path(self, y, h):
         with warnings.catch_warnings():
@@ -186,10 +199,11 @@ class Arimax(Forecaster):
         self.models = {}
         for key, h in histories.items():
             _check(deadline)
-            X = h.covariates[self.covariates].to_numpy(dtype=float)
+            X = h.covariates[self.covariates].to_numpy(dtype=float)[-MODEL_HISTORY:]
+            y = h.y[-MODEL_HISTORY:].astype(float)
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
-                self.models[key] = _arima(self.season, len(h.y)).fit(h.y.astype(float), X)
+                self.models[key] = _arima(self.season, len(y)).fit(y, X)
             self.last_x[key] = X[-1]
         return self
 
