@@ -25,8 +25,9 @@ REGRESSION = ("LightGBM", "ElasticNet", "RandomForest", "ExtremeRandomTrees", "X
 # The model-based statistical forecasters fit on at most this many recent points of each series.
 # Their forecasts follow the recent states, while the fit time grows with the length: on 8,700
 # hourly points (sf-temps) AutoARIMA took 7-11 s a fit on all of them and 1.1 s on the last 2,000,
-# with a lower MAE on each of the last three horizons; AutoETS took 5-6 s against 1.1 s, the MAE
-# level (0.090 / 0.048 / 0.050 against 0.099 / 0.043 / 0.052). Shorter series are fitted whole.
+# with a lower MAE on each of the last three horizons; AutoETS took 5-6 s against 1.1 s, with
+# about the same MAE (0.090 / 0.048 / 0.050 against 0.099 / 0.043 / 0.052). Shorter series are
+# fitted whole.
 MODEL_HISTORY = 2000
 
 
