@@ -123,9 +123,9 @@ def split(s: SeriesSet) -> tuple[pd.DataFrame, pd.DataFrame]:
     return frame.drop(test.index), test
 
 
-def pipeline_forecast(s: SeriesSet, train: pd.DataFrame, test: pd.DataFrame, budget: float, cores: int,
-                      work: Path, folds: int | None = None, step_share: float | None = None,
-                      metric: str | None = None) -> tuple[np.ndarray, dict]:
+def pipeline_forecast(s: SeriesSet, train: pd.DataFrame, test: pd.DataFrame, args, work: Path) -> tuple[np.ndarray, dict]:
+    """The registered model's forecasts of `test`'s rows; `args` are the bench's options."""
+    budget, cores, folds, step_share, metric = args.budget, args.cores, args.folds, args.cv_step_share, args.metric
     data, settings, out = work / "train.csv", work / "settings.json", work / "out"
     multi = train[ID].nunique() > 1
     (train if multi else train.drop(columns=[ID])).to_csv(data, index=False)
@@ -229,8 +229,7 @@ def score_window(s: SeriesSet, args) -> dict[str, float]:
     test = test.sort_values([ID, TIME])
     truth = test[Y].to_numpy()
     with tempfile.TemporaryDirectory() as tmp:
-        pred, info = pipeline_forecast(s, train, test, args.budget, args.cores, Path(tmp), args.folds,
-                                       args.cv_step_share, args.metric)
+        pred, info = pipeline_forecast(s, train, test, args, Path(tmp))
     dropped = sorted(set(test[ID]) - info["series"])
     if dropped:
         print(f"{s.name}: scored without {', '.join(dropped)}, which the pipeline dropped as too short", flush=True)

@@ -19,6 +19,7 @@ import numpy as np
 from app.backends.local.automl import scoring
 from app.backends.local.automl.budget import Budget
 from app.backends.local.automl.data import read_table
+from app.backends.local.automl.settings import EARLY_STOPPING_LANDMARKS, EARLY_STOPPING_WINDOW
 from app.backends.local.automl.forecasting import features as feat
 from app.backends.local.automl.forecasting import report, schedule
 from app.backends.local.automl.forecasting.ensemble import greedy_weights
@@ -39,8 +40,6 @@ from app.core.timeseries import season_length
 REPORT_SECONDS = 2.0              # kept for the charts, guardrails and summary at the end
 ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
 ENSEMBLE_CANDIDATES = 12
-EARLY_STOPPING_LANDMARKS = 20     # as the other tasks: never before iteration 20,
-EARLY_STOPPING_WINDOW = 10        # then after 10 iterations without improvement
 FEATURE_PREPROCESSOR = "TimeSeriesTransformer"
 
 
