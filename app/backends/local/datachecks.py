@@ -63,13 +63,16 @@ def _forecasting_problems(spec: PipelineSpec, data_path: Path, dataset_ref: str,
 
     a = spec.automl
     fs = ForecastSettings.from_block(a.forecasting)
-    wanted = [("time_column_name", fs.time_column)] + [("time_series_id_column_names", c) for c in fs.series_ids]
+    wanted = [("time_column_name", fs.time_column)] + [("time_series_id_column_names", c) for c in fs.series_ids] \
+        + [("features_unknown_at_forecast_time", c) for c in fs.unknown_features]
     absent = [Problem(f"{PATH}.{key}", f"column '{col}' is not in dataset {dataset_ref}")
               for key, col in wanted if col and col not in columns]
     if absent or not fs.time_column or a.label_column_name not in columns:
         return absent
-    frame = pd.DataFrame({col: read_column(data_path, col, LABEL_SAMPLE_ROWS, sink)
-                          for col in dict.fromkeys([fs.time_column, *fs.series_ids, a.label_column_name])})
+    # The check reads the columns it needs and not the other covariates, but the unknown features are
+    # checked against the table too, so they are read along.
+    needed = [fs.time_column, *fs.series_ids, a.label_column_name, *fs.unknown_features]
+    frame = pd.DataFrame({col: read_column(data_path, col, LABEL_SAMPLE_ROWS, sink) for col in dict.fromkeys(needed)})
     return check_table(frame, fs, a.label_column_name, a.n_cross_validations or DEFAULT_FOLDS)
 
 

@@ -155,7 +155,7 @@ def _read_chunks(path: Path, chunk_rows: int):
             done += batch.num_rows
             yield batch.to_pandas(), min(done / total, 1.0)
         return
-    csv_header(path)
+    csv_header(path, one_column_ok=True)
     size = max(path.stat().st_size, 1)
     sep = "\t" if path.suffix.lower() == ".tsv" else ","
     with open(path, "rb") as raw:

@@ -24,8 +24,10 @@ def table_format(path: Path) -> str:
         return "parquet" if fh.read(4) == b"PAR1" else "csv"
 
 
-def csv_header(path: Path) -> list[str]:
-    """The header row, checked: not empty, UTF-8, no duplicate names."""
+def csv_header(path: Path, one_column_ok: bool = False) -> list[str]:
+    """The header row, checked: not empty, UTF-8, no duplicate names. One column is refused unless
+    `one_column_ok` (rows to predict on may be one column: a single series' future times), and
+    even then when the header looks separated by something other than commas."""
     if path.stat().st_size == 0:
         raise UserInputError(f"{path.name}: the file is empty; choose a CSV file with a header row and data")
     try:
@@ -39,7 +41,7 @@ def csv_header(path: Path) -> list[str]:
         raise UserInputError(f"{path.name}: the first line is empty; the file needs a header row")
     if not has_row:
         raise UserInputError(f"{path.name}: has a header but no data rows")
-    if len(header) == 1:
+    if len(header) == 1 and not (one_column_ok and not _other_separators(header[0])):
         raise UserInputError(_one_column_message(path.name, header[0]))
     if all(_is_number(h) for h in header):
         raise UserInputError(f"{path.name}: the first line ({', '.join(header[:5])}…) holds numbers, not column "
@@ -54,8 +56,12 @@ def csv_header(path: Path) -> list[str]:
     return header
 
 
+def _other_separators(header: str) -> list[str]:
+    return [name for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")) if sep in header]
+
+
 def _one_column_message(file_name: str, header: str) -> str:
-    found = [name for sep, name in ((";", "semicolons"), ("\t", "tabs"), ("|", "'|'")) if sep in header]
+    found = _other_separators(header)
     why = f"the values seem to be separated by {found[0]}" if found else "a dataset needs features and a label"
     return (f"{file_name}: only one column was found ({why}); save the file as comma-separated CSV "
             "with a header row")

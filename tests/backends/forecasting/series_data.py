@@ -16,3 +16,42 @@ def sales_table(periods: int = 60, stores=("A", "B"), freq: str = "MS", seed: in
             rows.append({"month": t.strftime("%Y-%m-%d"), "store": store, "promo": float(i % 4 == 0),
                          "sales": round(value, 3)})
     return pd.DataFrame(rows)
+
+
+SHOP_SPEC = """
+experiment: footfall_forecast
+dataset: shop_ds
+automl:
+  task: forecasting
+  label_column_name: sales
+  iterations: 4
+  experiment_timeout_minutes: 5
+  allowed_models: [Naive, SeasonalNaive, ElasticNet]
+  n_cross_validations: 2
+  forecasting:
+    time_column_name: month
+    forecast_horizon: 6
+    features_unknown_at_forecast_time: [FEATURES]
+register:
+  model_name: ShopForecast
+"""
+
+
+def shop_table(periods: int = 60) -> pd.DataFrame:
+    """One monthly series whose only covariate (footfall) is known only after the fact."""
+    i = np.arange(periods)
+    sales = 200 + 1.5 * i + 20 * np.sin(2 * np.pi * i / 12) + np.random.default_rng(3).normal(0, 2, periods)
+    return pd.DataFrame({"month": pd.date_range("2016-01-01", periods=periods, freq="MS").strftime("%Y-%m-%d"),
+                         "sales": sales.round(2), "footfall": (10 * sales + 7).round(1)})
+
+
+def shop_workspace(root) -> None:
+    """A workspace at root/ws where the command line has registered shop_ds and trained ShopForecast:1,
+    which forecasts six months after 2020-12 from the time column alone."""
+    from app.cli import main
+
+    shop_table().to_csv(root / "shop.csv", index=False)
+    assert main(["--workspace", str(root / "ws"), "datasets", "register", "shop_ds", str(root / "shop.csv")]) == 0
+    spec = root / "spec.yaml"
+    spec.write_text(SHOP_SPEC.replace("FEATURES", "footfall"), encoding="utf-8")
+    assert main(["--workspace", str(root / "ws"), "run", str(spec)]) == 0
