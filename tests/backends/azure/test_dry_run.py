@@ -141,3 +141,21 @@ def test_forecasting_settings_are_read_back_from_the_forecasting_parameters(offl
     assert settings["task"] == "forecasting" and settings["label_column_name"] == "sales"
     assert settings["forecasting"] == spec.automl.forecasting
     assert settings["allowed_models"] == spec.automl.allowed_models
+
+
+def test_a_forecasting_spec_without_n_cross_validations_dry_runs(tmp_path):
+    """The SDK fills in n_cross_validations='auto' for forecasting; the engine trains with its own default."""
+    from app.backends.azure.dryrun.runner import dry_run
+    from tests.backends.forecasting.series_data import sales_table
+    from .specs import forecasting_on_azure
+
+    spec = forecasting_on_azure()
+    spec.automl.n_cross_validations = None
+    spec.automl.iterations = 3
+    spec.automl.allowed_models = ["SeasonalNaive", "ExponentialSmoothing"]
+    data = tmp_path / "sales.csv"
+    sales_table(periods=60, stores=("A", "B")).to_csv(data, index=False)
+    report = dry_run(spec, tmp_path / "out", data)
+    assert [(s.name, s.status) for s in report.steps] == [("automl", "Completed"), ("register", "Completed")]
+    summary = json.loads(next((tmp_path / "out").rglob("automl/outputs/summary.json")).read_text())
+    assert "rolling-origin cross-validation: 3 origins" in json.dumps(summary)

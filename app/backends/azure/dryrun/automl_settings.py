@@ -35,6 +35,10 @@ def engine_settings(automl_config) -> dict:
     user = automl_config.user_settings
     forecasting = forecasting_values(user.get("forecasting_parameters"))
     settings = {key: user[key] for key in ENGINE_KEYS if user.get(key) is not None}
+    # For forecasting the SDK sets n_cross_validations='auto' (the service chooses); the local
+    # engine's own default stands in for that choice.
+    if settings.get("n_cross_validations") == "auto":
+        del settings["n_cross_validations"]
     settings["task"] = "forecasting" if forecasting or user.get("is_timeseries") else user["task_type"]
     if forecasting:
         settings["forecasting"] = forecasting
