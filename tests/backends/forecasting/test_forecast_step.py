@@ -150,3 +150,18 @@ def test_holidays_on_monthly_data_are_left_out_and_said_so(tmp_path):
     assert result.returncode == 0, result.stderr
     said = [e["message"] for e in events if e["event"] == "warning" and "holiday" in e["message"]]
     assert len(said) == 1 and "daily and hourly data only" in said[0], said
+
+
+def test_next_periods_of_a_yearly_series_keep_its_years_as_numbers(tmp_path):
+    import pickle
+
+    years = np.arange(1950, 2000)
+    frame = pd.DataFrame({"year": years, "y": 100 + 2.0 * (years - 1950) + np.random.default_rng(2).normal(0, 1, 50)})
+    result, _, out, _ = _run(tmp_path, frame, iterations=2, allowed_models=["Naive", "ExponentialSmoothing"],
+                             forecasting={"time_column_name": "year", "forecast_horizon": 5})
+    assert result.returncode == 0, result.stderr
+    with open(out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    future = model.future_frame(3)
+    assert future["year"].tolist() == [2000, 2001, 2002]
+    assert np.isfinite(model.predict(future)).all()

@@ -16,13 +16,14 @@ MAX_LISTED = 5
 class ForecastModel:
     def __init__(self, forecaster, time_column: str, series_ids: list[str], label: str, freq: str, horizon: int,
                  covariates: list[str], categories: dict, last_times: dict, scales: dict, sigmas: list[float],
-                 last_covariates: dict):
+                 last_covariates: dict, years_as_numbers: bool = False):
         self.forecaster = forecaster
         self.time_column, self.series_ids, self.label = time_column, list(series_ids), label
         self.freq, self.horizon = freq, horizon
         self.covariates, self.categories = list(covariates), dict(categories)
         self.last_times, self.scales, self.sigmas = last_times, scales, list(sigmas)
         self.last_covariates = last_covariates
+        self.years_as_numbers = years_as_numbers       # the time column held whole years like 1999
 
     # -- the frame of future rows --------------------------------------------------------------
     @property
@@ -110,15 +111,17 @@ class ForecastModel:
         return pred - width, pred + width
 
     def future_frame(self, periods: int) -> pd.DataFrame:
-        """The next `periods` rows of every series, for "next N periods": the time column, the ids and
-        each covariate at its last known value (edit them when their future values are known)."""
+        """The next `periods` rows of every series, for "next N periods": the time column (written as
+        the training data wrote it when that was whole years), the ids and each covariate at its last
+        known value (edit them when their future values are known)."""
         if not 1 <= periods <= self.horizon:
             raise ValueError(f"the model forecasts 1 to {self.horizon} periods ahead, not {periods}")
         rows = []
         for key, last in self.last_times.items():
             known = {c: self._raw(c, v) for c, v in self.last_covariates.get(key, {}).items()}
             for t in pd.date_range(last, periods=periods + 1, freq=self.freq)[1:]:
-                rows.append({self.time_column: t, **dict(zip(self.series_ids, key)), **known})
+                when = t.year if getattr(self, "years_as_numbers", False) else t
+                rows.append({self.time_column: when, **dict(zip(self.series_ids, key)), **known})
         return pd.DataFrame(rows, columns=[self.time_column, *self.series_ids, *self.covariates])
 
     def _raw(self, column: str, value):

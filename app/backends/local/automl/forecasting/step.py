@@ -15,6 +15,7 @@ import time
 from dataclasses import dataclass
 
 import numpy as np
+import pandas as pd
 
 from app.backends.local.automl import scoring
 from app.backends.local.automl.budget import Budget
@@ -142,6 +143,7 @@ class ForecastRun:
         for message in self.warnings + [str(p).removeprefix("warning: ") for p in problems]:
             self.outputs.warning(message)
         self.series, self.origins, self.n_folds = series, origins, n_folds
+        self.years_as_numbers = pd.api.types.is_numeric_dtype(frame[fs.time_column])
         self.rolling_rule = origins.rule
         season = season_length(series.freq) if fs.seasonality == "auto" else int(fs.seasonality)
         # Columns unknown at forecast time are read at the origin, the others at the forecast's time.
@@ -263,7 +265,8 @@ class ForecastRun:
             covariates=self.plan.covariates, categories=series.categories,
             last_times={k: series.times[k][-1] for k in series.keys}, scales={k: h.scale for k, h in full.items()},
             sigmas=step_sigmas(rolling, pred, self.fs.horizon),
-            last_covariates={k: series.covariates[k].iloc[-1].to_dict() for k in series.keys})
+            last_covariates={k: series.covariates[k].iloc[-1].to_dict() for k in series.keys},
+            years_as_numbers=self.years_as_numbers)
 
     def _commit(self, trial: Trial, metrics: dict, failure: str | None = None, model=None,
                 rolling: RollingForecasts | None = None) -> None:
