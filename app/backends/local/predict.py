@@ -28,9 +28,10 @@ INTERVAL_COLUMNS = ["prediction_lower", "prediction_upper"]
 
 
 def predict_file(backend, name: str, version: int | None, data_path, out_path, sink: Sink | None = None,
-                 chunk_rows: int = CHUNK_ROWS) -> dict:
+                 chunk_rows: int = CHUNK_ROWS, prepared: bool = False) -> dict:
     """Write the rows of `data_path` plus `prediction` (and `probability_<class>`, or for forecasting
-    `prediction_lower`/`prediction_upper`) to `out_path` (CSV).
+    `prediction_lower`/`prediction_upper`) to `out_path` (CSV). `prepared`: the rows are already as
+    the model's data prep leaves them, so it is not applied again.
 
     Returns a summary: model, rows, output, columns, warnings, dataprep, chunks, seconds.
     """
@@ -46,7 +47,7 @@ def predict_file(backend, name: str, version: int | None, data_path, out_path, s
     record = backend.get_model(name, version)
     sink.progress(0.0, f"checking model {record.name}:{record.version}")
     model, warnings = load_checked(record)
-    params = _dataprep_params(record)
+    params = None if prepared else _dataprep_params(record)
     predictor = _ChunkPredictor(record, model, params)
     tmp = out_path.with_name(out_path.name + ".partial")
     rows = chunks = 0
@@ -87,13 +88,16 @@ def predict_next_periods(backend, name: str, version: int | None, periods: int, 
         frame = model.future_frame(periods)
     except ValueError as exc:
         raise UserInputError(f"model {record.name}:{record.version}: {exc}") from None
+    # The frame is built from what the model was trained on, after any data prep: applying the
+    # prep again would encode codes and bin bins.
     with tempfile.TemporaryDirectory() as tmp:
         future = Path(tmp) / "future.csv"
         frame.to_csv(future, index=False)
-        summary = predict_file(backend, record.name, record.version, future, out_path, sink)
+        summary = predict_file(backend, record.name, record.version, future, out_path, sink, prepared=True)
     if getattr(model, "covariates", None):
+        as_prepared = " (as the data prep left them)" if _dataprep_params(record) is not None else ""
         summary["warnings"].append(f"the covariates {', '.join(model.covariates)} were held at their last known "
-                                   "values; give a file of future rows when you know them")
+                                   f"values{as_prepared}; give a file of future rows when you know them")
     return {**summary, "periods": periods}
 
 
