@@ -38,6 +38,7 @@ def validate_spec(spec: PipelineSpec, target: str = "local", base_dir: Path | No
             add(f"parameters.{name}", "a parameter default must be a single value")
     _validate_data_prep(spec, add, base_dir)
     _validate_automl(spec, target, add)
+    _validate_prep_keeps_the_series(spec, add)
     _validate_register(spec, add)
     return problems
 
@@ -200,6 +201,32 @@ def _validate_forecasting(a, target, add):
         add("automl.validation_size", "forecasting validates on rolling origins; set n_cross_validations "
             "(and forecasting.cv_step_size) instead")
     forecasting.validate_block(a.forecasting, a.label_column_name, target, add)
+
+
+def _validate_prep_keeps_the_series(spec, add):
+    """The bundled data prep must leave forecasting's time column as dates and its series ids in place.
+    Said at the forecasting fields: they are chosen after the data prep, where the clash shows."""
+    prep, a = spec.data_prep, spec.automl
+    if prep is None or prep.script != BUNDLED_DATAPREP or a.task != "forecasting" or not isinstance(a.forecasting, dict):
+        return
+    path = "automl.forecasting."
+    time_column = a.forecasting.get("time_column_name")
+    ids = a.forecasting.get("time_series_id_column_names") or []
+    ids = [ids] if isinstance(ids, str) else list(ids) if isinstance(ids, list) else []
+    drop = prep.options.get("drop") or []
+    for col in drop if isinstance(drop, list) else []:
+        if col == time_column:
+            add(path + "time_column_name", f"column '{col}' is dropped by the data prep (data_prep.options.drop); "
+                "stop dropping it there, or choose another time column")
+        elif col in ids:
+            add(path + "time_series_id_column_names", f"column '{col}' is dropped by the data prep "
+                "(data_prep.options.drop); stop dropping it there, or leave it out of the series ids")
+    for key, verb in (("encode", "encoded"), ("quantile_bins", "binned")):
+        value = prep.options.get(key) or {}
+        if isinstance(value, dict) and time_column in value:
+            add(path + "time_column_name", f"column '{time_column}' is {verb} by the data prep "
+                f"(data_prep.options.{key}), so it no longer holds dates; remove it there or choose another "
+                "time column")
 
 
 def _validate_register(spec, add):

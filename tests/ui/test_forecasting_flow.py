@@ -14,7 +14,7 @@ from app.ui.monitor.run_view import RunViewWidget
 from app.ui.wizard import wizard as w
 from tests.backends.forecasting.series_data import sales_table
 
-from .wizard_steps import go_next, register_and_pick, set_budget
+from .wizard_steps import go_next, register_and_pick, set_budget, window_on_new_workspace
 
 pytestmark = pytest.mark.slow
 STORES = ("A", "B", "C")
@@ -39,16 +39,9 @@ def _type(qtbot, edit, text: str) -> None:
 
 
 def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_path, ui_settings):
-    from app.ui.main_window import MainWindow
-
     data = tmp_path / "sales.csv"
     sales_table(periods=72, stores=STORES).to_csv(data, index=False)
-    window = MainWindow(ui_settings)
-    qtbot.addWidget(window)
-    window.resize(1280, 860)
-    window.show()
-    window.connect_workspace(str(tmp_path / "workspace"))
-    qtbot.waitUntil(lambda: window.backend is not None, timeout=20_000)
+    window = window_on_new_workspace(qtbot, ui_settings, str(tmp_path / "workspace"))
 
     wizard = window.new_pipeline()
     go_next(qtbot, wizard, w.PAGE_DATASET, complete=False)

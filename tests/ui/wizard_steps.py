@@ -64,3 +64,16 @@ def walk_to(qtbot, wizard, folder: str, page_id: int) -> None:
     qtbot.waitUntil(wizard.currentPage().isComplete, timeout=20_000)
     for next_id in range(w.PAGE_COMPUTE, page_id + 1):
         click_next(qtbot, wizard, next_id)
+
+
+def window_on_new_workspace(qtbot, ui_settings, folder: str):
+    """The main window, shown at a working size, connected to a new local workspace at `folder`."""
+    from app.ui.main_window import MainWindow
+
+    window = MainWindow(ui_settings)
+    qtbot.addWidget(window)
+    window.resize(1280, 860)
+    window.show()
+    window.connect_workspace(folder)
+    qtbot.waitUntil(lambda: window.backend is not None, timeout=20_000)
+    return window

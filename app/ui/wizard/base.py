@@ -63,7 +63,7 @@ class FieldMessages:
 
     def label_for(self, path: str) -> QLabel | None:
         best = max((p for p in self._labels if owns(p, path)), key=len, default=None)
-        return self._labels.get(best) if best else None
+        return self._labels.get(best) if best is not None else None
 
     def show(self, problems: list[Problem]) -> None:
         texts: dict[int, list[tuple[str, str]]] = {}

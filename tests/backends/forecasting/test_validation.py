@@ -139,3 +139,22 @@ def test_settings_kept_for_azure_are_accepted_with_a_warning_locally():
 def test_a_feature_unknown_at_forecast_time_that_is_not_in_the_data():
     message = _check(sales_table(), features_unknown_at_forecast_time=["footfall"])
     assert message["automl.forecasting.features_unknown_at_forecast_time"] == "column 'footfall' is not in the data"
+
+
+@pytest.mark.parametrize("options, path, words", [
+    ({"drop": ["month"]}, "automl.forecasting.time_column_name",
+     "column 'month' is dropped by the data prep (data_prep.options.drop); stop dropping it there"),
+    ({"drop": ["store"]}, "automl.forecasting.time_series_id_column_names", "column 'store' is dropped"),
+    ({"encode": {"month": []}}, "automl.forecasting.time_column_name", "is encoded by the data prep"),
+    ({"quantile_bins": {"month": 4}}, "automl.forecasting.time_column_name", "so it no longer holds dates"),
+])
+def test_a_data_prep_that_takes_the_time_column_or_an_id_away_is_refused_at_the_forecasting_field(options, path,
+                                                                                                 words):
+    spec = spec_from_dict({"experiment": "e", "dataset": "d",
+                           "data_prep": {"script": "bundled:dataprep", "options": options},
+                           "automl": {"task": "forecasting", "label_column_name": "sales", "forecasting": {
+                               "time_column_name": "month", "time_series_id_column_names": ["store"]}}})
+    problems = {p.path: p.message for p in validate_spec(spec) if p.level == "error"}
+    assert words in problems[path]
+    spec.data_prep.options = {"drop": ["promo"], "encode": {"store": []}}
+    assert not [p for p in validate_spec(spec) if p.level == "error"]
