@@ -49,7 +49,7 @@ class ForecastSettings:
         return cls(time_column=str(b.get("time_column_name") or ""),
                    horizon=int(b.get("forecast_horizon") or 1),
                    series_ids=[ids] if isinstance(ids, str) else list(ids),
-                   freq=b.get("freq"),
+                   freq=canonical_freq(b.get("freq")),
                    target_lags="auto" if b.get("target_lags") is None else b["target_lags"],
                    rolling_window="auto" if b.get("target_rolling_window_size") is None
                    else b["target_rolling_window_size"],
@@ -145,6 +145,24 @@ def _has_holiday_calendar(country: str) -> bool:
     return country.upper() in holidays.list_supported_countries()
 
 
+def canonical_freq(freq):
+    """pandas' current name for a deprecated frequency alias ('M' -> 'ME', 'H' -> 'h'), so the older
+    names Azure's examples use work without pandas' deprecation warnings; anything else as given."""
+    if not isinstance(freq, str) or not freq.strip():
+        return freq
+    import warnings
+
+    from pandas.tseries.frequencies import to_offset
+
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always", FutureWarning)
+        try:
+            offset = to_offset(freq.strip())
+        except ValueError:
+            return freq
+    return offset.freqstr if any(issubclass(w.category, FutureWarning) for w in caught) else freq
+
+
 def _validate_freq(freq, add) -> None:
     if freq is None:
         return
@@ -154,6 +172,6 @@ def _validate_freq(freq, add) -> None:
     from pandas.tseries.frequencies import to_offset
 
     try:
-        to_offset(freq)
+        to_offset(canonical_freq(freq))
     except ValueError:
         add(f"{PATH}.freq", f"'{freq}' is not a frequency; use a pandas alias such as D, W, MS, QS or h")

@@ -59,9 +59,13 @@ def _forecasting_problems(spec: PipelineSpec, data_path: Path, dataset_ref: str,
     import pandas as pd
 
     from app.backends.local.automl.forecasting.series import check_table
-    from app.core.forecasting import DEFAULT_FOLDS, PATH, ForecastSettings
+    from app.core.forecasting import DEFAULT_FOLDS, PATH, ForecastSettings, validate_block
 
     a = spec.automl
+    found: list[str] = []
+    validate_block(a.forecasting, a.label_column_name, "local", lambda path, message, level="error": found.append(level))
+    if "error" in found:        # said by validate_spec; the data is checked against a block that holds
+        return []
     fs = ForecastSettings.from_block(a.forecasting)
     wanted = [("time_column_name", fs.time_column)] + [("time_series_id_column_names", c) for c in fs.series_ids] \
         + [("features_unknown_at_forecast_time", c) for c in fs.unknown_features]

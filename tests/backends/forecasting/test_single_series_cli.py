@@ -53,3 +53,12 @@ def test_an_unknown_feature_the_data_does_not_have_is_refused_before_a_run_exist
     assert ("automl.forecasting.features_unknown_at_forecast_time: column 'visitors' is not in dataset shop_ds:1"
             in printed.err)
     assert _cli(workspace, capsys, "runs", "list", "--json")[1].out == runs_before
+
+
+def test_a_frequency_that_is_not_one_gets_one_line_before_the_data_is_read(workspace, capsys):
+    spec = workspace / "freq.yaml"
+    spec.write_text(SHOP_SPEC.replace("FEATURES", "footfall").replace("forecast_horizon: 6",
+                                                                      "forecast_horizon: 6\n    freq: monthly"))
+    code, printed = _cli(workspace, capsys, "run", str(spec))
+    assert code == 2 and printed.err.count("\n") == 1 and "Traceback" not in printed.err
+    assert "automl.forecasting.freq: 'monthly' is not a frequency" in printed.err

@@ -158,3 +158,16 @@ def test_a_data_prep_that_takes_the_time_column_or_an_id_away_is_refused_at_the_
     assert words in problems[path]
     spec.data_prep.options = {"drop": ["promo"], "encode": {"store": []}}
     assert not [p for p in validate_spec(spec) if p.level == "error"]
+
+
+def test_older_frequency_names_read_as_pandas_current_ones_without_warnings():
+    import warnings
+
+    from app.core.forecasting import canonical_freq
+
+    assert [canonical_freq(f) for f in ("M", "H", "T", "A", "MS", "monthly")] == ["ME", "h", "min", "YE-DEC", "MS",
+                                                                               "monthly"]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert ForecastSettings.from_block({"time_column_name": "t", "freq": "H"}).freq == "h"
+        assert "automl.forecasting.freq" not in _problems({"time_column_name": "month", "freq": "M"})
