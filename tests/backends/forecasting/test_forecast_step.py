@@ -165,3 +165,18 @@ def test_next_periods_of_a_yearly_series_keep_its_years_as_numbers(tmp_path):
     future = model.future_frame(3)
     assert future["year"].tolist() == [2000, 2001, 2002]
     assert np.isfinite(model.predict(future)).all()
+
+
+def test_settings_the_data_leaves_without_effect_are_said_as_warnings(tmp_path):
+    n = 40
+    frame = pd.DataFrame({"t": pd.date_range("2015-01-01", periods=n, freq="MS").astype(str),
+                          "y": 10 + np.arange(n) + np.random.default_rng(4).normal(0, 1, n)})
+    result, _, _, events = _run(tmp_path, frame, iterations=2, allowed_models=["Naive", "ElasticNet"],
+                                enable_voting_ensemble=False,
+                                forecasting={"time_column_name": "t", "forecast_horizon": 4, "seasonality": 30,
+                                             "target_rolling_window_size": 60})
+    assert result.returncode == 0, result.stderr
+    warned = " | ".join(e["message"] for e in events if e["event"] == "warning")
+    assert "seasonality (30 periods) has no effect: it needs series of at least 60 points and the shortest has 40" \
+        in warned
+    assert "target_rolling_window_size 60 is longer than the shortest series (40 points)" in warned

@@ -88,6 +88,22 @@ def holidays_apply(freq: str) -> bool:
     return "dayofweek" in calendar_fields(freq)
 
 
+def unused_settings(plan: FeaturePlan, fs, season: int, shortest: int, freq: str) -> list[str]:
+    """Warnings for the forecasting settings the data leaves without effect, so none is dropped unsaid."""
+    out = []
+    if season > 1 and plan.season == 1:
+        what = "seasonality" if fs.seasonality != "auto" else f"the season of frequency {freq}"
+        out.append(f"{what} ({season} periods) has no effect: it needs series of at least {2 * season} points and "
+                   f"the shortest has {shortest}; seasonal models and the seasonal lag are left out")
+    if fs.rolling_window != "auto" and plan.window > shortest:
+        out.append(f"target_rolling_window_size {plan.window} is longer than the shortest series ({shortest} points); "
+                   "its rolling features hold only the points there are")
+    if fs.holidays_country and not holidays_apply(freq):
+        out.append(f"country_or_region_for_holidays has no effect at frequency {freq}: holidays are days, so they "
+                   "are features of daily and hourly data only")
+    return out
+
+
 def scale_of(y: np.ndarray) -> float:
     """Mean absolute one-step change (the naive forecast's error), else the spread, else 1."""
     if len(y) > 1:

@@ -153,9 +153,8 @@ class ForecastRun:
         shortest = min(len(series.y[k]) for k in series.keys)
         self.plan = feat.plan_features(season, fs.horizon, fs.lag_list(), fs.rolling_window, series.freq, covariates,
                                        series.keys, fs.holidays_country, shortest, unknown)
-        if fs.holidays_country and not feat.holidays_apply(series.freq):
-            self.outputs.warning(f"country_or_region_for_holidays has no effect at frequency {series.freq}: "
-                                 "holidays are days, so they are features of daily and hourly data only")
+        for message in feat.unused_settings(self.plan, fs, season, shortest, series.freq):
+            self.outputs.warning(message)
         values = np.concatenate([series.y[k] for k in series.keys])
         self.y_range = float(values.max() - values.min())
         self.allowed = schedule.allowed_algorithms(s.allowed_models, s.blocked_models)
