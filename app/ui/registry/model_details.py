@@ -40,7 +40,28 @@ def scores_text(m: ModelVersion) -> str:
     return f"validation {validation} · {held_out}"
 
 
-def details_html(m: ModelVersion) -> str:
+def forecasting_of(backend, run_id: str, sink=None) -> dict:
+    """The forecasting settings the run's AutoML step trained with (from its summary: horizon, freq,
+    series ids, number of series…), or {}."""
+    summary = (backend.get_artifacts(run_id) or {}).get("summary") or {}
+    return summary.get("forecasting") or {}
+
+
+def forecast_text(f: dict) -> str:
+    """What a forecasting model forecasts, in a line: '12 periods of MS · 3 series (store) · time column month'."""
+    if not f.get("forecast_horizon"):
+        return ""
+    freq = f"{f.get('freq') or '?'}{' (inferred)' if f.get('freq_inferred') else ''}"
+    ids = f.get("time_series_id_column_names") or []
+    parts = [f"{f['forecast_horizon']} periods of {freq}",
+             f"{f.get('n_series') or 1} series" + (f" ({', '.join(ids)})" if ids else "")]
+    if f.get("time_column_name"):
+        parts.append(f"time column {f['time_column_name']}")
+    return " · ".join(parts)
+
+
+def details_html(m: ModelVersion, forecasting: dict | None = None) -> str:
+    """The details; `forecasting` (from `forecasting_of`) adds what a forecasting model forecasts."""
     props = m.properties or {}
     iteration = "" if m.iteration is None else f", iteration {m.iteration}"
     if props.get("refitted"):
@@ -56,6 +77,8 @@ def details_html(m: ModelVersion) -> str:
         _row("Label", escape(str(props.get("label_column") or ""))),
         _row("Features", escape(", ".join(map(str, props.get("feature_columns") or [])))),
     ]
+    if forecasting and forecast_text(forecasting):
+        lines.insert(1, _row("Forecasts", escape(forecast_text(forecasting))))
     if props.get("class_labels") is not None:
         lines.append(_row("Classes", escape(", ".join(map(str, props["class_labels"])))))
     lines.append(_row("File", escape(f"{m.path} · {human_size(m.size_bytes)} · sha256 {m.content_hash[:16]}…")))

@@ -8,7 +8,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QHBoxLayout, QHeaderView, QLab
 from app.core.backend import MODEL, Capabilities
 from app.core.runs import ModelVersion
 from app.ui.registry.deletion import DeletionFlow
-from app.ui.registry.model_details import details_html
+from app.ui.registry.model_details import details_html, forecasting_of
 from app.ui.registry.models_table import MODEL_ROLE, ModelsProxy, ModelsTableModel
 
 NOTE_STYLE = "color: #666;"
@@ -169,6 +169,13 @@ class ModelsView(QWidget):
         m = self.selected_model()
         self.details.setHtml(details_html(m) if m else "<p style='color:#666'>Select a model version.</p>")
         self._update_buttons()
+        if m is not None and m.task == "forecasting" and m.run_id and self.backend is not None:
+            self.runner.start(forecasting_of, self.backend, m.run_id,
+                              on_result=lambda found, m=m: self._forecasting_known(m, found))
+
+    def _forecasting_known(self, m: ModelVersion, forecasting: dict) -> None:
+        if self.selected_model() == m:          # still the one shown
+            self.details.setHtml(details_html(m, forecasting))
 
     def _update_buttons(self) -> None:
         chosen = self.selected_model() is not None

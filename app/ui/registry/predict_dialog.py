@@ -9,6 +9,7 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout,
 
 from app.core.runs import ModelVersion
 from app.ui.registry.job_dialog import JobDialog
+from app.ui.registry.model_details import forecasting_of
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
 OUTPUT_FILTER = "CSV files (*.csv);;All files (*)"
@@ -33,8 +34,7 @@ def _with_browse(edit: QLineEdit, slot) -> QWidget:
 
 def forecast_horizon_of(backend, run_id: str, sink=None) -> int | None:
     """The forecast horizon the run's AutoML step trained for (from its summary), or None."""
-    summary = (backend.get_artifacts(run_id) or {}).get("summary") or {}
-    return (summary.get("forecasting") or {}).get("forecast_horizon")
+    return forecasting_of(backend, run_id).get("forecast_horizon")
 
 
 class PredictDialog(JobDialog):

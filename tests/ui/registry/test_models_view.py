@@ -8,21 +8,14 @@ import pytest
 from PySide6.QtCore import Qt
 
 from app.ui.registry.models_table import COLUMNS, MODEL_ROLE, human_size
-from app.ui.registry.models_view import ModelsView
 from app.ui.registry.usage_dialog import DiskUsageDialog
 
 MODEL = "TitanicSurvivalInitial"
 
 
 @pytest.fixture
-def view(qtbot, runner, backend):
-    view = ModelsView(runner)
-    qtbot.addWidget(view)
-    view.resize(1000, 700)
-    view.show()
-    with qtbot.waitSignal(view.models_loaded, timeout=10_000):
-        view.set_backend(backend)
-    return view
+def view(open_models_view, backend):
+    return open_models_view(backend)
 
 
 def cell(view, row: int, column: str) -> str:

@@ -1,11 +1,13 @@
-"""The Predict dialog on a single series whose future rows are its time column alone: "next N
-periods" and a one-column file of future times both forecast."""
+"""A single-series forecasting model in the Models tab: its details say what it forecasts, and in
+the Predict dialog, where its future rows are its time column alone, "next N periods" and a
+one-column file of future times both forecast."""
 from __future__ import annotations
 
 import os
 
 import pandas as pd
 import pytest
+from PySide6.QtCore import Qt
 
 from app.backends.local.workspace import LocalBackend
 from app.ui.registry.predict_dialog import PredictDialog
@@ -62,3 +64,13 @@ def test_a_file_of_future_times_alone(qtbot, dialog, shop, monkeypatch):
     assert _predict(qtbot, dialog)["rows"] == 2
     assert list(pd.read_csv(dialog.output_edit.text()).columns) == ["month", "prediction", "prediction_lower",
                                                                     "prediction_upper"]
+
+
+def test_the_details_say_what_the_model_forecasts(qtbot, open_models_view, shop):
+    view = open_models_view(LocalBackend(shop / "ws"))
+    qtbot.mouseClick(view.view.viewport(), Qt.MouseButton.LeftButton,
+                     pos=view.view.visualRect(view.proxy.index(0, 0)).center())
+    qtbot.waitUntil(lambda: "Forecasts" in view.details.toPlainText(), timeout=10_000)
+    assert "6 periods of MS (inferred) · 1 series · time column month" in view.details.toPlainText()
+    if SHOTS:
+        view.grab().save(os.path.join(SHOTS, "models_forecasting_details.png"))
