@@ -30,6 +30,7 @@ from app.backends.local.automl.portfolio import SMALL_DATA_ROWS, merge, starting
 from app.backends.local.automl.search import SearchCallbacks, SearchState, SearchStopped
 from app.backends.local.automl.settings import choose_jobs, choose_validation, load_settings, make_plan
 from app.backends.local.automl.summary import summary_dict
+from app.backends.local.automl.threads import limit_blas_threads
 from app.backends.local.automl.warmstart import BEST_CONFIGS_FILE, best_configs, load_warm_starts
 from app.backends.local.automl.watcher import start_watcher
 
@@ -140,6 +141,7 @@ class Step:
     def run(self) -> None:
         settings, seed, warnings = load_settings(self.paths["settings"])
         self.budget.seconds = settings.timeout_seconds()
+        self.blas_limit = limit_blas_threads(settings.max_cores_per_iteration)
         if settings.task == "forecasting":   # series need their own engine: time-ordered validation, lags
             from app.backends.local.automl.forecasting.step import run_forecasting
 

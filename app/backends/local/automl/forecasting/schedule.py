@@ -40,6 +40,23 @@ def first_candidates(allowed: set[str], season: int, has_covariates: bool) -> li
     return out
 
 
+PER_SERIES = ("ExponentialSmoothing", "AutoArima", "Arimax")     # fitted series by series
+SLOW_SHARE = 0.25       # a per-series model expected to take more of the timeout than this goes later
+
+
+def defer_slow_per_series(candidates: list[Candidate], seconds_per_fit: float, n_series: int, fits: int,
+                          timeout: float | None) -> tuple[list[Candidate], float]:
+    """The candidates with the per-series models after the regression learners when one iteration
+    of them (`fits` fits of `n_series` series at `seconds_per_fit`) would take more than SLOW_SHARE
+    of the timeout: their cost grows with the number of series, the regression learners' (one model
+    over all series, on at most MAX_TRAIN_ROWS rows) does not. Also returns that expected cost."""
+    cost = seconds_per_fit * n_series * fits
+    if timeout is None or cost <= SLOW_SHARE * timeout:
+        return candidates, cost
+    slow = [c for c in candidates if c.algorithm in PER_SERIES]
+    return [c for c in candidates if c.algorithm not in PER_SERIES] + slow, cost
+
+
 def variation(rng: np.random.Generator, allowed: set[str]) -> Candidate | None:
     """A random configuration of one of the searched regression learners."""
     names = [n for n in SEARCHED if n in allowed]

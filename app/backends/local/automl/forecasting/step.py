@@ -25,7 +25,7 @@ from app.backends.local.automl.forecasting import features as feat
 from app.backends.local.automl.forecasting import report, schedule
 from app.backends.local.automl.forecasting.ensemble import greedy_weights
 from app.backends.local.automl.forecasting.forecasters import (
-    IterationTimeout, RegressionForecaster, VotingEnsemble, histories_upto, make_statistical)
+    MODEL_HISTORY, IterationTimeout, RegressionForecaster, VotingEnsemble, histories_upto, make_statistical)
 from app.backends.local.automl.forecasting.model import ForecastModel
 from app.backends.local.automl.forecasting.rolling import RollingForecasts, rolling_forecasts, step_sigmas
 from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins
@@ -169,7 +169,8 @@ class ForecastRun:
                                         self.numeric_covariates, candidate.params)
 
     def _search(self) -> str:
-        candidates = schedule.first_candidates(self.allowed, self.plan.season, bool(self.numeric_covariates))
+        candidates = self._ordered(schedule.first_candidates(self.allowed, self.plan.season,
+                                                             bool(self.numeric_covariates)))
         rng = np.random.default_rng(self.seed)
         budget = self.settings.iterations - (1 if self.ensemble and self.settings.iterations > 2 else 0)
         while len(self.records) < budget:
@@ -181,6 +182,27 @@ class ForecastRun:
                 return "iterations"
             self._try(candidate)
         return "iterations"
+
+    def _ordered(self, candidates: list[schedule.Candidate]) -> list[schedule.Candidate]:
+        """The first candidates, the per-series models later when many series make them slow (timed
+        on the longest series: AutoETS, as ExponentialSmoothing fits it; the second fit is timed, the
+        first compiles statsforecast's code)."""
+        if not any(c.algorithm in schedule.PER_SERIES for c in candidates) or self.budget.seconds is None:
+            return candidates
+        longest = max(self.series.keys, key=lambda k: len(self.series.y[k]))
+        probe = make_statistical("ExponentialSmoothing", self.plan.season, self.fs.horizon, [])
+        y = self.series.y[longest][-MODEL_HISTORY:]
+        probe.path(y, self.fs.horizon)
+        started = time.time()
+        probe.path(y, self.fs.horizon)
+        ordered, cost = schedule.defer_slow_per_series(candidates, time.time() - started, len(self.series.keys),
+                                                       self.n_folds + 1, self.budget.seconds)
+        if ordered != candidates:
+            self.outputs.warning(f"the per-series models (ExponentialSmoothing, AutoArima) are tried after the "
+                                 f"regression learners: one iteration of them takes about {cost:.0f} s for "
+                                 f"{len(self.series.keys)} series, more than {schedule.SLOW_SHARE:.0%} of the "
+                                 "experiment timeout")
+        return ordered
 
     def _search_deadline(self) -> float:
         """When the search must end: room left for the ensemble's refits and the reports. Until an
