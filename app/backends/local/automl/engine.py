@@ -11,7 +11,6 @@ is committed, whatever is running.
 from __future__ import annotations
 
 import math
-import os
 import sys
 import threading
 import time
@@ -32,7 +31,7 @@ from app.backends.local.automl.settings import choose_jobs, choose_validation, l
 from app.backends.local.automl.summary import summary_dict
 from app.backends.local.automl.threads import limit_blas_threads
 from app.backends.local.automl.warmstart import BEST_CONFIGS_FILE, best_configs, load_warm_starts
-from app.backends.local.automl.watcher import start_watcher
+from app.backends.local.automl.watcher import claim_exit, exit_process, start_watcher
 
 # Before any trial has been measured, this share of the timeout is kept for ensembles and reports.
 FIRST_RESERVE_SHARE = 0.1
@@ -78,13 +77,13 @@ class Step:
 
     def exit_now(self, reason: str) -> None:
         """The watcher's way out: outputs from what is committed, then end the process."""
+        claim_exit()          # from here on the main thread cannot end the process with another code
         self._stop.set()
         self.finish(reason)
         failed = reason != "canceled" and (self.state is None or self.state.best is None)
         if failed:
             print(f"error: {self.no_model_message()}", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(2 if failed else 0)
+        exit_process(2 if failed else 0)
 
     def no_model_message(self) -> str:
         """Why the step ends without a model, and what to change (the register step would need one)."""

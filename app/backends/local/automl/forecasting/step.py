@@ -8,7 +8,6 @@ ends the step within a second from a watcher thread, keeping the best model so f
 from __future__ import annotations
 
 import math
-import os
 import sys
 import threading
 import time
@@ -31,7 +30,7 @@ from app.backends.local.automl.forecasting.rolling import RollingForecasts, roll
 from app.backends.local.automl.forecasting.series import build_series, handle_short, plan_origins
 from app.backends.local.automl.timeouts import IterationTimeout as AlarmTimeout
 from app.backends.local.automl.timeouts import TrialAlarm
-from app.backends.local.automl.watcher import start_watcher
+from app.backends.local.automl.watcher import claim_exit, exit_process, start_watcher
 from app.core import catalog
 from app.core.errors import UserInputError
 from app.core.forecasting import DEFAULT_FOLDS, ForecastSettings
@@ -90,13 +89,13 @@ class ForecastRun:
     # -- stop file and hard deadline ---------------------------------------------------------
     def exit_now(self, reason: str) -> None:
         """The watcher's way out: outputs from what is committed, then end the process."""
+        claim_exit()          # from here on the main thread cannot end the process with another code
         self._stop.set()
         self.finish(reason)
         failed = reason != "canceled" and self.model is None
         if failed:
             print(f"error: {self.no_model_message()}", file=sys.stderr)
-        sys.stderr.flush()
-        os._exit(2 if failed else 0)
+        exit_process(2 if failed else 0)
 
     def no_model_message(self) -> str:
         """Why the step ends without a model, and what to change (the register step would need one)."""
