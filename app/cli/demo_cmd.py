@@ -31,4 +31,8 @@ def handle(args) -> int:
     if args.timeout_minutes is not None:
         spec.automl.experiment_timeout_hours = None
         spec.automl.experiment_timeout_minutes = args.timeout_minutes
+        # The example's iteration timeout (10 minutes) may not outlast a shorter experiment timeout.
+        iteration = spec.automl.iteration_timeout_minutes
+        if iteration is not None and iteration > args.timeout_minutes:
+            spec.automl.iteration_timeout_minutes = args.timeout_minutes
     return submit_and_follow(backend, spec, {}, args.detach)
