@@ -184,14 +184,14 @@ class ForecastRun:
 
     def _ordered(self, candidates: list[schedule.Candidate]) -> list[schedule.Candidate]:
         """The first candidates, the per-series models later when many series make them slow (timed
-        on the longest series: AutoETS, as ExponentialSmoothing fits it; the second fit is timed, the
-        first compiles statsforecast's code)."""
+        on the longest series: AutoETS, as ExponentialSmoothing fits it; a fit on a short stretch first
+        compiles statsforecast's code, which the timing must leave out)."""
         if not any(c.algorithm in schedule.PER_SERIES for c in candidates) or self.budget.seconds is None:
             return candidates
         longest = max(self.series.keys, key=lambda k: len(self.series.y[k]))
         probe = make_statistical("ExponentialSmoothing", self.plan.season, self.fs.horizon, [])
         y = self.series.y[longest][-MODEL_HISTORY:]
-        probe.path(y, self.fs.horizon)
+        probe.path(y[-(2 * self.plan.season + self.fs.horizon + 10):], self.fs.horizon)
         started = time.time()
         probe.path(y, self.fs.horizon)
         ordered, cost = schedule.defer_slow_per_series(candidates, time.time() - started, len(self.series.keys),
