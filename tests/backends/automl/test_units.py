@@ -139,7 +139,7 @@ def _callbacks_on(tmp_path, X, y, **settings):
                            prepared=SimpleNamespace(classes=np.array([0, 1]), n_classes=2, positive=1, y_range=1.0,
                                                     y=y, weight=None),
                            stop_requested=lambda: False, write_summary=lambda: None,
-                           search_deadline=lambda: math.inf, pipeline_for=lambda trial: trial.model)
+                           search_deadline=lambda: math.inf, pipeline_for=lambda trial: trial.model, finished=False)
     return SearchCallbacks(step, X), step
 
 

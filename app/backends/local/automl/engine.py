@@ -300,10 +300,10 @@ class Step:
         with self.outputs.lock:
             if self.finished:
                 return
-            self.finished = True
             state = self.state
             if self.early_ensembles is not None:
-                self.early_ensembles.keep()
+                self.early_ensembles.keep()       # an iteration still: before the step counts as finished
+            self.finished = True
             if state is not None:
                 if not state.search_seconds:
                     state.search_seconds = time.time() - state.search_started
@@ -313,8 +313,8 @@ class Step:
                 if state.trials:
                     self.outputs.write_json(BEST_CONFIGS_FILE, best_configs(self))
             best = state.best if state is not None else None
-            self.outputs.event("finished", stop_reason=reason,
-                               best_iteration=best.iteration if best else -1,
-                               best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
-                               best_metric=best.value if best else None,
-                               search_seconds=state.search_seconds if state else 0.0)
+            self.outputs.finished(stop_reason=reason,
+                                  best_iteration=best.iteration if best else -1,
+                                  best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
+                                  best_metric=best.value if best else None,
+                                  search_seconds=state.search_seconds if state else 0.0)

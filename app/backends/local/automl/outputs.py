@@ -1,7 +1,9 @@
 """Everything the step writes: the events file and the output folder, each write atomic.
 
 One lock serialises writers, so the stop-file watcher can finish the outputs from its own
-thread while the search is mid-trial and never see a half-committed iteration.
+thread while the search is mid-trial and never see a half-committed iteration. The finished
+event seals them: the search thread, which no one can stop mid-fit, runs on until the process
+ends, and nothing it writes after that event may change what the step's end said.
 """
 from __future__ import annotations
 
@@ -38,11 +40,14 @@ class Outputs:
         self.dir.mkdir(parents=True, exist_ok=True)
         (self.dir / ARTIFACTS_DIR).mkdir(exist_ok=True)
         self.lock = threading.RLock()
+        self.sealed = False
         Path(events_path).parent.mkdir(parents=True, exist_ok=True)
         self._events = open(events_path, "a", encoding="utf-8")
 
     def event(self, kind: str, **fields) -> None:
         with self.lock:
+            if self.sealed:
+                return
             self._events.write(json.dumps(jsonable({"event": kind, **fields})) + "\n")
             self._events.flush()
 
@@ -51,6 +56,12 @@ class Outputs:
 
     def warning(self, message: str) -> None:
         self.event("warning", message=message)
+
+    def finished(self, **fields) -> None:
+        """The step's last event; every write after it is dropped."""
+        with self.lock:
+            self.event("finished", **fields)
+            self.sealed = True
 
     def _atomic(self, path: Path, data: bytes) -> None:
         tmp = path.with_name(path.name + ".tmp")
@@ -63,12 +74,14 @@ class Outputs:
     def write_model(self, model, name: str = MODEL_FILE) -> None:
         data = pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL)
         with self.lock:
-            self._atomic(self.dir / name, data)
+            if not self.sealed:
+                self._atomic(self.dir / name, data)
 
     def promote_model(self, name: str) -> None:
         """Make the model file `name` (written earlier with write_model) the step's model_data."""
         with self.lock:
-            os.replace(self.dir / name, self.dir / MODEL_FILE)
+            if not self.sealed:
+                os.replace(self.dir / name, self.dir / MODEL_FILE)
 
     def discard(self, name: str) -> None:
         with self.lock:
@@ -76,12 +89,14 @@ class Outputs:
 
     def write_metrics(self, records) -> None:
         with self.lock:
-            write_metrics_file(self.dir / METRICS_FILE, records)
+            if not self.sealed:
+                write_metrics_file(self.dir / METRICS_FILE, records)
 
     def write_json(self, relative: str, obj) -> None:
         data = json.dumps(jsonable(obj), indent=1).encode("utf-8")
         with self.lock:
-            self._atomic(self.dir / relative, data)
+            if not self.sealed:
+                self._atomic(self.dir / relative, data)
 
     def write_summary(self, summary: dict) -> None:
         self.write_json(SUMMARY_FILE, summary)

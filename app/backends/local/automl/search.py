@@ -226,19 +226,19 @@ class SearchCallbacks:
 
     def commit(self, trial: Trial, seeded: bool, algorithm: str | None = None, preprocessor: str | None = None,
                hyperparameters: dict | None = None, timed_out: bool = False, model_file: str | None = None) -> None:
-        """Make `trial` an iteration: model file first when it is the new best, then records and event.
+        """Make `trial` an iteration: model file (when it is the new best), records and event, all
+        under the output lock, and none of them once the step has finished.
         `model_file`: the trial's pipeline is already written there (an early ensemble)."""
         state = self.state
         now = time.time()
         duration, self._last_end = now - self._last_end, now
         improved = trial.value is not None and math.isfinite(trial.value) and (
             state.best is None or catalog.better(self.metric, trial.value, state.best.value))
-        if improved and model_file:
-            self.outputs.promote_model(model_file)
-        elif improved:
+        pipeline = None
+        if improved and not model_file:
             if trial.model is None:
                 trial.model = self.final_model(trial)
-            self.outputs.write_model(self.step.pipeline_for(trial))
+            pipeline = self.step.pipeline_for(trial)
         algorithm = algorithm or learners.azure_name(state.plan.task, trial.learner)
         preprocessor = learners.PREPROCESSOR if preprocessor is None else preprocessor
         record = IterationRecord(run_id=f"{state.run_id}_{trial.iteration}", iteration=trial.iteration,
@@ -246,7 +246,13 @@ class SearchCallbacks:
                                  hyperparameters=hyperparameters if hyperparameters is not None else trial.config,
                                  metrics=trial.metrics, duration_s=duration, seeded=seeded)
         with self.outputs.lock:
-            if improved:
+            if self.step.finished:       # the watcher ended the step: its outputs stand as they are
+                return
+            if improved:                 # the model file and the step's best change together, or neither
+                if model_file:
+                    self.outputs.promote_model(model_file)
+                else:
+                    self.outputs.write_model(pipeline)
                 if state.best is not None and state.best is not trial:
                     state.best.model = None
                 state.best, state.model_iteration = trial, trial.iteration

@@ -272,7 +272,6 @@ class ForecastRun:
             except Exception as exc:  # noqa: BLE001 - the refit on all data failed: not a usable best
                 self._commit(trial, metrics, failure=f"refit on all data failed: {type(exc).__name__}: {exc}")
                 return
-            self.outputs.write_model(model)
         self._commit(trial, metrics, model=model, rolling=rolling if improved else None)
 
     def _final_model(self, forecaster, rolling: RollingForecasts, pred: np.ndarray) -> ForecastModel:
@@ -300,7 +299,8 @@ class ForecastRun:
         with self.outputs.lock:
             if self.finished:
                 return
-            if model is not None:
+            if model is not None:        # the file and the step's best change together, or neither
+                self.outputs.write_model(model)
                 self.best, self.model, self.best_rolling = trial, model, rolling
             self.records.append(record)
             self.trials.append(trial)
@@ -363,9 +363,9 @@ class ForecastRun:
             self.write_summary()
             self.finished = True
             best = self.best
-            self.outputs.event("finished", stop_reason=reason, best_iteration=best.iteration if best else -1,
-                               best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
-                               best_metric=best.value if best else None, search_seconds=time.time() - self.started)
+            self.outputs.finished(stop_reason=reason, best_iteration=best.iteration if best else -1,
+                                  best_run_id=f"{self.run_id}_{best.iteration}" if best else "",
+                                  best_metric=best.value if best else None, search_seconds=time.time() - self.started)
 
 
 def _fmt(value) -> str:
