@@ -84,8 +84,10 @@ def validate_block(block: dict | None, label: str, target: str, add) -> None:
         if key not in KEYS:
             add(f"{PATH}.{key}", f"unknown ForecastingParameters setting; known: {', '.join(KEYS)}")
     time_col = f.get("time_column_name")
-    if not time_col or not isinstance(time_col, str):
+    if time_col is None or time_col == "":
         add(f"{PATH}.time_column_name", "is required for forecasting; name the date/time column")
+    elif not isinstance(time_col, str):
+        add(f"{PATH}.time_column_name", "must be one column name (a string), not a list; name the date/time column")
     elif time_col == label:
         add(f"{PATH}.time_column_name", "cannot be the label column; name the date/time column")
     if not _positive_int(f.get("forecast_horizon", 1)):

@@ -20,6 +20,7 @@ def _problems(block: dict, **automl) -> dict[str, str]:
 
 @pytest.mark.parametrize("block, path, words", [
     ({}, "automl.forecasting.time_column_name", "is required"),
+    ({"time_column_name": ["month"]}, "automl.forecasting.time_column_name", "one column name (a string), not a list"),
     ({"time_column_name": "sales"}, "automl.forecasting.time_column_name", "cannot be the label"),
     ({"time_column_name": "month", "forecast_horizon": 0}, "automl.forecasting.forecast_horizon", "at least 1"),
     ({"time_column_name": "month", "freq": "fortnightly"}, "automl.forecasting.freq", "not a frequency"),
