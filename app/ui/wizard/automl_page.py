@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QCheckBox, QComboBox, QFormLayout, QGridLayout, Q
 from app.core import catalog
 from app.core.label_profile import class_texts, is_class, looks_continuous
 from app.core.spec import Problem
+from app.ui.wheel_guard import guard_wheel
 from app.ui.wizard.base import SpecPage, message_label
 from app.ui.wizard.fields import NumberEdit
 from app.ui.wizard.forecasting_group import ForecastingGroup
@@ -126,6 +127,7 @@ class AutoMLPage(SpecPage):
         scroll = QScrollArea()
         scroll.setWidgetResizable(True)
         scroll.setWidget(body)
+        guard_wheel(body)
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(scroll)

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFormLayout, 
 
 from app.core.spec import BUNDLED_DATAPREP, DataPrepSpec, Problem
 from app.ui.file_dialogs import open_file
+from app.ui.wheel_guard import guard_wheel
 from app.ui.wizard.base import SpecPage
 
 FILL_CHOICES = (("", "leave gaps"), ("impute_random", "random observed value"),
@@ -142,6 +143,7 @@ class DataPrepPage(SpecPage):
             for col, widget in ((COL_DROP, drop), (COL_FILL, fill), (COL_ENCODE, encode), (COL_BINS, bins)):
                 widget.setEnabled(p.name != label)
                 self.table.setCellWidget(row, col, widget)
+            guard_wheel(fill, bins)
             drop.toggled.connect(lambda dropped, ws=(fill, encode, bins): [x.setDisabled(dropped) for x in ws])
             drop.toggled.connect(self._sync)
             for widget in (fill, encode, bins):

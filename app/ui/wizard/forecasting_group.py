@@ -86,6 +86,7 @@ class ForecastingGroup(QGroupBox):
         form.addRow("", messages.add(PATH))
 
         self.advanced_toggle.toggled.connect(self._show_advanced)
+        self.time_column.currentTextChanged.connect(self._offer_series_ids)
         self.time_column.currentTextChanged.connect(self._edited)
         self.series_ids.itemChanged.connect(self._edited)
         for edit in (self.horizon, self.freq, self.holidays, self.target_lags, self.window, self.seasonality,
@@ -98,6 +99,19 @@ class ForecastingGroup(QGroupBox):
     def _show_advanced(self, shown: bool) -> None:
         self.advanced.setVisible(shown)
         self.advanced_toggle.setArrowType(Qt.ArrowType.DownArrow if shown else Qt.ArrowType.RightArrow)
+
+    @Slot()
+    def _offer_series_ids(self, *_) -> None:
+        """Every column but the time column may identify a series (ticked, it would be refused)."""
+        time_column = self.time_column.currentText().strip()
+        self.series_ids.blockSignals(True)
+        for i in range(self.series_ids.count()):
+            item = self.series_ids.item(i)
+            is_time = item.text() == time_column
+            if is_time:
+                item.setCheckState(Qt.CheckState.Unchecked)
+            item.setHidden(is_time)
+        self.series_ids.blockSignals(False)
 
     @Slot()
     def _edited(self, *_) -> None:
@@ -139,6 +153,7 @@ class ForecastingGroup(QGroupBox):
         self._extra = settings  # settings without a field here are kept as they were
         for widget in widgets:
             widget.blockSignals(False)
+        self._offer_series_ids()
         self._show_inferred()
 
     def checked_series_ids(self) -> list[str]:
