@@ -95,9 +95,16 @@ def predict_next_periods(backend, name: str, version: int | None, periods: int, 
         frame.to_csv(future, index=False)
         summary = predict_file(backend, record.name, record.version, future, out_path, sink, prepared=True)
     if getattr(model, "covariates", None):
-        as_prepared = " (as the data prep left them)" if _dataprep_params(record) is not None else ""
-        summary["warnings"].append(f"the covariates {', '.join(model.covariates)} were held at their last known "
-                                   f"values{as_prepared}; give a file of future rows when you know them")
+        one = len(model.covariates) == 1
+        as_prepared = f" (as the data prep left {'it' if one else 'them'})" if _dataprep_params(record) is not None else ""
+        names = ", ".join(model.covariates)
+        if one:
+            held = (f"the covariate {names} was held at its last known value{as_prepared}; give a file of "
+                    "future rows when you know it")
+        else:
+            held = (f"the covariates {names} were held at their last known values{as_prepared}; give a file of "
+                    "future rows when you know them")
+        summary["warnings"].append(held)
     return {**summary, "periods": periods}
 
 

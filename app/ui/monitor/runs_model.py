@@ -129,8 +129,9 @@ class RunsTreeModel(QAbstractItemModel):
 def _best_text(run: RunRecord) -> str:
     if run.best_metric is None:
         return ""
-    name = f"{run.primary_metric} " if run.primary_metric else ""
-    return f"{name}{format_metric(run.best_metric)}"
+    # the value first: the dock is narrow, and a long name (normalized_root_mean_squared_error) hid it
+    name = f" {run.primary_metric}" if run.primary_metric else ""
+    return f"{format_metric(run.best_metric)}{name}"
 
 
 class RunsFilterProxy(QSortFilterProxyModel):

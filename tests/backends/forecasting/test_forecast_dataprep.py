@@ -71,7 +71,7 @@ def test_next_periods_forecast_from_the_prepared_covariates(workspace, capsys):
     model = _model(workspace)
     expected = model.predict(model.future_frame(4))
     assert np.allclose(written.prediction, expected)
-    assert "held at their last known values (as the data prep left them)" in capsys.readouterr().err
+    assert "held at its last known value (as the data prep left it)" in capsys.readouterr().err
 
 
 def test_raw_future_rows_are_prepared_first(workspace, capsys):

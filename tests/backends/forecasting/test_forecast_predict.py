@@ -86,7 +86,7 @@ def test_predict_next_periods_builds_the_future_rows_itself(workspace, capsys):
     result = pd.read_csv(out)
     assert result.groupby("store").size().to_dict() == {"A": 5, "B": 5, "C": 5}
     assert sorted(result.month.unique()) == ["2021-01-01", "2021-02-01", "2021-03-01", "2021-04-01", "2021-05-01"]
-    assert "promo were held at their last known values" in printed.err
+    assert "the covariate promo was held at its last known value;" in printed.err
     code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", "--periods", "13", "-o", str(out)])
     assert code == 2 and "forecasts 1 to 12 periods ahead, not 13" in capsys.readouterr().err
 

@@ -27,3 +27,13 @@ def test_runs_and_records_models_check(qtmodeltester, backend):
     records = RecordsTableModel(["name", "value"])
     records.set_rows([{"name": "a", "value": 1.5}, {"name": "b", "value": None}])
     qtmodeltester.check(records)
+
+
+def test_the_runs_list_shows_the_best_value_before_the_metric_name(backend):
+    # the dock is narrow: a long metric name first would push the value out of sight
+    run = backend.add_run("r1", task="regression")
+    runs = RunsTreeModel()
+    runs.set_runs(backend.list_runs(), [])
+    shown = runs.data(runs.index(0, 2, runs.index(0, 0)))
+    assert run.best_metric is not None and shown.startswith(f"{run.best_metric:.4f}")
+    assert shown.endswith("normalized_root_mean_squared_error")
