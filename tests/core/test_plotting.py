@@ -114,3 +114,33 @@ def test_core_plotting_imports_neither_qt_nor_pyplot():
             "print('PySide6' in sys.modules, 'matplotlib.pyplot' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.split() == ["False", "False"]
+
+
+def test_a_title_wider_than_its_axes_is_wrapped_and_shrunk_to_fit_and_unwrapped_when_room_returns():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.core.titles import fit_titles
+
+    figure = plotting.new_figure()
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    plotting.plot_metric_iterations(ax, [0, 1], [0.2, 0.1], [0.2, 0.1], "normalized_root_mean_squared_error", 1)
+    full = ax.get_title()
+
+    def title_fits() -> bool:
+        renderer = figure.canvas.get_renderer()
+        box, axes_box = ax.title.get_window_extent(renderer), ax.get_window_extent(renderer)
+        return box.width <= axes_box.width * 1.15        # centred over the axes, within their margins
+
+    figure.set_size_inches(2.6, 3)
+    figure.canvas.draw()
+    assert not title_fits()                               # as drawn before: cut at both ends
+    fit_titles(figure)
+    figure.canvas.draw()
+    assert title_fits() and ax.get_title().replace("\n", " ") == full
+    figure.set_size_inches(12, 3)
+    fit_titles(figure)
+    assert ax.get_title() == full
+    ax.set_title("feature importance")                    # a new title replaces the fitted one
+    fit_titles(figure)
+    assert ax.get_title() == "feature importance"

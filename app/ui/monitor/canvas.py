@@ -6,6 +6,8 @@ from matplotlib.backends.backend_qtagg import FigureCanvasQTAgg, NavigationToolb
 from matplotlib.figure import Figure
 from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 
+from app.core.titles import fit_titles
+
 
 FIXED_MARGINS = {"left": 0.14, "right": 0.94, "bottom": 0.12, "top": 0.9}
 
@@ -33,6 +35,7 @@ class PlotCanvasWidget(QWidget):
         layout.addWidget(self.canvas, 1)
         self._frozen_after_draw = False
         self.canvas.mpl_connect("draw_event", self._on_draw)
+        self.canvas.mpl_connect("resize_event", lambda _event: fit_titles(self.figure))
 
     def axes(self, rows: int = 1, cols: int = 1) -> list:
         """Fresh axes: clears the figure when the layout changes, otherwise reuses the axes."""
@@ -57,12 +60,14 @@ class PlotCanvasWidget(QWidget):
         if not self.isVisible():
             self._stale = True
             return
+        fit_titles(self.figure)
         self.canvas.draw_idle()
 
     def showEvent(self, event) -> None:
         super().showEvent(event)
         if self._stale:
             self._stale = False
+            fit_titles(self.figure)
             self.canvas.draw_idle()
 
     def relayout(self) -> None:
