@@ -7,7 +7,7 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPersistentModelInd
 from PySide6.QtGui import QBrush, QColor, QFont
 
 from app.core import catalog
-from app.core.runs import IterationRecord
+from app.core.runs import COMPLETED, IterationRecord
 from app.ui.monitor.status import format_duration, format_metric
 
 FIXED = ("Iteration", "Pipeline", "Duration")
@@ -15,6 +15,7 @@ BEST_SO_FAR = "Best so far"
 ITERATION_ROLE = Qt.ItemDataRole.UserRole + 1
 IS_BEST_ROLE = Qt.ItemDataRole.UserRole + 2
 BEST_BRUSH = QBrush(QColor("#e8f5e9"))
+FAILED_BRUSH = QBrush(QColor("#9e9e9e"))
 _Index = QModelIndex | QPersistentModelIndex
 
 
@@ -141,6 +142,8 @@ class LeaderboardModel(QAbstractTableModel):
                 return value
             if column == 2:
                 return format_duration(value)
+            if column == 3 and value is None and self._failed(row):
+                return self._iterations[row].status
             return format_metric(value)
         if role == Qt.ItemDataRole.UserRole:
             value = self._raw(row, column)
@@ -160,9 +163,19 @@ class LeaderboardModel(QAbstractTableModel):
                 return font
             if role == Qt.ItemDataRole.ToolTipRole:
                 return f"best iteration by {self._metric}"
+        if self._failed(row):
+            if role == Qt.ItemDataRole.ForegroundRole:
+                return FAILED_BRUSH
+            if role == Qt.ItemDataRole.ToolTipRole:
+                it = self._iterations[row]
+                return f"iteration {it.iteration} {it.status.lower()}: the Logs tab says why"
         if role == Qt.ItemDataRole.TextAlignmentRole and column != 1:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
+
+
+    def _failed(self, row: int) -> bool:
+        return self._iterations[row].status != COMPLETED
 
 
 class LeaderboardProxy(QSortFilterProxyModel):

@@ -37,3 +37,17 @@ def test_the_runs_list_shows_the_best_value_before_the_metric_name(backend):
     shown = runs.data(runs.index(0, 2, runs.index(0, 0)))
     assert run.best_metric is not None and shown.startswith(f"{run.best_metric:.4f}")
     assert shown.endswith("normalized_root_mean_squared_error")
+
+
+def test_a_failed_iteration_says_failed_where_its_score_would_be(make_iteration):
+    from dataclasses import replace
+
+    from PySide6.QtCore import Qt
+
+    iterations = [make_iteration("s_automl", n) for n in range(3)]
+    iterations[1] = replace(iterations[1], status="Failed", metrics={})
+    model = LeaderboardModel()
+    model.set_iterations(iterations, "log_loss")
+    assert model.data(model.index(1, 3)) == "Failed"
+    assert "iteration 1 failed" in model.data(model.index(1, 3), Qt.ItemDataRole.ToolTipRole)
+    assert model.data(model.index(0, 3)) not in ("Failed", "")
