@@ -26,15 +26,17 @@ def _remember(kind: str, path: str, settings: UiSettings | None) -> str:
     return path
 
 
-def _start(kind: str, name: str, settings) -> str:
-    folder = last_folder(kind, settings)
+def _start(kind: str, name: str, settings, first_folder: Path | None = None) -> str:
+    folder = last_folder(kind, settings) or (str(first_folder) if first_folder and first_folder.is_dir() else "")
     if not folder:
         return name
     return str(Path(folder) / Path(name).name) if name else folder
 
 
-def open_file(parent, title: str, kind: str, file_filter: str, name: str = "", settings=None) -> str:
-    path, _ = QFileDialog.getOpenFileName(parent, title, _start(kind, name, settings), file_filter)
+def open_file(parent, title: str, kind: str, file_filter: str, name: str = "", settings=None,
+              first_folder: Path | None = None) -> str:
+    """`first_folder`: where to open before any file of this kind was chosen (the bundled examples)."""
+    path, _ = QFileDialog.getOpenFileName(parent, title, _start(kind, name, settings, first_folder), file_filter)
     return _remember(kind, path, settings)
 
 

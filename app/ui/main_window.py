@@ -14,6 +14,7 @@ from PySide6.QtWidgets import QLabel, QMainWindow, QMessageBox, QProgressBar, QT
 
 from app.core.runs import ACTIVE
 from app.core.spec import load_spec, save_spec
+from app.locator import resource
 from app.ui import diagnostics, logs
 from app.ui.file_dialogs import open_file, save_file
 from app.ui.jobs import call
@@ -228,7 +229,8 @@ class MainWindow(QMainWindow):
 
     @Slot()
     def open_spec_dialog(self) -> None:
-        path = open_file(self, "Open pipeline spec", "specs", "Pipeline spec (*.yaml *.yml)", settings=self.settings)
+        path = open_file(self, "Open pipeline spec", "specs", "Pipeline spec (*.yaml *.yml)", settings=self.settings,
+                         first_folder=resource("examples"))
         if path:
             self.open_spec(path)
 

@@ -67,3 +67,14 @@ def test_the_review_pages_save_spec_opens_where_specs_were_last_saved(qtbot, mak
     click(qtbot, page.save_button)
     qtbot.waitUntil(lambda: len(folders) == 2, timeout=10_000)
     assert folders[1] == target.parent and folders[0] != target.parent
+
+
+def test_the_first_open_spec_opens_where_the_bundled_examples_are(qtbot, fake_window):
+    from app.locator import resource
+
+    window = fake_window()
+    folders = []
+    answer_noting_folder(qtbot, folders, "")
+    click(qtbot, window.start_page.open_button)
+    qtbot.waitUntil(lambda: len(folders) == 1, timeout=10_000)
+    assert folders[0] == resource("examples").resolve()

@@ -30,6 +30,7 @@ class DatasetPage(SpecPage):
         self._label_message = ""
         self._label_token = 0
         self.register_dialog: RegisterDatasetDialog | None = None
+        self._missing = ""           # what the spec names and the workspace lacks (an opened spec's dataset)
 
         self.datasets = QTreeWidget()
         self.datasets.setHeaderLabels(["Dataset", "Version", "Rows", "Columns", "Registered"])
@@ -100,10 +101,13 @@ class DatasetPage(SpecPage):
             # the measured width leaves no room for the item margins, so names were elided
             self.datasets.setColumnWidth(column, self.datasets.columnWidth(column) + 16)
         self.datasets.blockSignals(False)
+        self._missing = ""
         if selected is not None:
             selected.setSelected(True)
             self.datasets.scrollToItem(selected)
         else:
+            if wanted_name and self.selected() is None:
+                self._missing = _missing_message(wanted_name, wanted_version, self._latest.get(wanted_name))
             self.revalidate()
 
     def selected(self) -> tuple[str, int] | None:
@@ -125,6 +129,7 @@ class DatasetPage(SpecPage):
         if chosen is None:
             return
         name, version = chosen
+        self._missing = ""
         previous = self.spec.dataset_name
         self.spec.dataset = name if version == self._latest.get(name) else f"{name}:{version}"
         follow_dataset(self.spec, previous)
@@ -184,6 +189,8 @@ class DatasetPage(SpecPage):
         self.revalidate()
 
     def extra_problems(self) -> list[Problem]:
+        if self._missing:
+            return [Problem("dataset", self._missing)]
         if self.preview is not None and self.preview.error:  # the preview shows the reason; say it once
             return [Problem("dataset", "this version cannot be read (see the preview above); choose another "
                                        "version or register the file again")]
@@ -199,6 +206,8 @@ class DatasetPage(SpecPage):
     @Slot()
     def open_register_dialog(self) -> RegisterDatasetDialog:
         dialog = RegisterDatasetDialog(self.backend, self.wizard().runner, self)
+        if self._missing:
+            dialog.name.setText(self.spec.dataset_name)      # the name the spec refers to
         dialog.registered.connect(self._registered)
         dialog.finished.connect(dialog.deleteLater)
         self.register_dialog = dialog
@@ -209,5 +218,14 @@ class DatasetPage(SpecPage):
         previous = self.spec.dataset_name
         self.spec.dataset = dataset.name
         follow_dataset(self.spec, previous)
-        self.spec.automl.label_column_name = ""
+        if dataset.name != previous:      # the spec's own dataset, registered now: its label still holds
+            self.spec.automl.label_column_name = ""
         self.reload()
+
+
+def _missing_message(name: str, version: int | None, latest: int | None) -> str:
+    if latest is not None:
+        return (f"dataset '{name}' has no version {version} here (the latest is {latest}); choose a version "
+                "above, or register the file again")
+    return (f"the spec names dataset '{name}', which this workspace does not have; register its file with "
+            f"Register new… under that name, or choose another dataset above")
