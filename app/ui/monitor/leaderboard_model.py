@@ -173,7 +173,6 @@ class LeaderboardModel(QAbstractTableModel):
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         return None
 
-
     def _failed(self, row: int) -> bool:
         return self._iterations[row].status != COMPLETED
 

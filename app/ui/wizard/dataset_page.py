@@ -228,4 +228,4 @@ def _missing_message(name: str, version: int | None, latest: int | None) -> str:
         return (f"dataset '{name}' has no version {version} here (the latest is {latest}); choose a version "
                 "above, or register the file again")
     return (f"the spec names dataset '{name}', which this workspace does not have; register its file with "
-            f"Register new… under that name, or choose another dataset above")
+            "Register new… under that name, or choose another dataset above")
