@@ -76,3 +76,13 @@ def test_a_model_both_allowed_and_blocked_is_refused_at_the_field(qtbot, window)
     assert not next_enabled(wizard)
     tick(qtbot, page.models, "LightGBM", BLOCKED)
     assert page.message_for("allowed_models") == "" and next_enabled(wizard)
+
+
+def test_positive_label_is_offered_for_classification_only_and_kept_for_a_switch_back(qtbot, window):
+    wizard, page = automl_page_for(qtbot, window, "titanic_ds", "Survived")
+    type_into(qtbot, page.positive_label, "1")
+    choose(qtbot, page.task, "regression")
+    assert not page.positive_label.isVisible() and wizard.spec.automl.positive_label is None
+    assert page.message_for("positive_label") == "" and next_enabled(wizard)
+    choose(qtbot, page.task, "classification")
+    assert page.positive_label.isVisible() and wizard.spec.automl.positive_label == 1

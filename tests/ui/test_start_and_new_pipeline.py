@@ -8,7 +8,7 @@ from PySide6.QtWidgets import QWizard
 
 from app.ui.wizard import wizard as w
 
-from .clicks import click, click_next, pick_dataset_and_label, type_into
+from .clicks import choose, click, click_next, pick_dataset_and_label, type_into
 
 
 def wine_csv(folder) -> str:
@@ -115,3 +115,22 @@ def test_open_spec_starts_from_the_spec(qtbot, window, tmp_path):
     assert window.wizard.windowTitle() == "Edit AutoML pipeline"
     assert (window.wizard.spec.experiment, window.wizard.spec.automl.iterations) == ("kept_experiment", 7)
     assert window.reports == []
+
+
+def test_the_only_dataset_of_a_workspace_is_chosen_already(qtbot, fake_window, titanic_csv):
+    window = fake_window(titanic_ds=titanic_csv)
+    wizard = open_wizard_from_start_page(qtbot, window)
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    page = wizard.page(w.PAGE_DATASET)
+    qtbot.waitUntil(lambda: page.selected() is not None and page.label.findText("Survived") >= 0, timeout=20_000)
+    assert page.selected() == ("titanic_ds", 1) and wizard.spec.dataset == "titanic_ds"
+    choose(qtbot, page.label, "Survived")
+    qtbot.waitUntil(page.isComplete, timeout=20_000)
+
+
+def test_a_workspace_of_two_datasets_leaves_the_choice_to_the_user(qtbot, window):
+    wizard = open_wizard_from_start_page(qtbot, window)
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    page = wizard.page(w.PAGE_DATASET)
+    qtbot.waitUntil(lambda: page.datasets.topLevelItemCount() == 2, timeout=20_000)
+    assert page.selected() is None and not page.isComplete()

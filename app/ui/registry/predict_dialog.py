@@ -68,6 +68,8 @@ class PredictDialog(JobDialog):
             self.periods = QSpinBox()
             self.periods.setRange(1, 10_000)
             self.periods.setValue(12)
+            self._periods_chosen = False
+            self.periods.valueChanged.connect(self._periods_changed)
             self.periods.setEnabled(False)
             self.periods.setMinimumWidth(70)
             self.horizon_note = QLabel("periods of every series")
@@ -135,8 +137,16 @@ class PredictDialog(JobDialog):
 
     def _horizon_known(self, horizon) -> None:
         if horizon:
+            self.periods.blockSignals(True)
             self.periods.setMaximum(int(horizon))
+            if not self._periods_chosen:
+                self.periods.setValue(int(horizon))  # the whole horizon the model was trained for
+            self.periods.blockSignals(False)
             self.horizon_note.setText(f"periods of every series (at most {horizon})")
+
+    @Slot(int)
+    def _periods_changed(self, _value: int) -> None:
+        self._periods_chosen = True
 
     @Slot(bool)
     def _next_periods_toggled(self, on: bool) -> None:

@@ -99,10 +99,11 @@ class AutoMLPage(SpecPage):
             ("Validation size:", self.numbers["validation_size"], "validation_size"),
             ("Test size:", self.numbers["test_size"], "test_size"),
             ("", QLabel("Leave folds and size empty for Azure's automatic rule."), None)]), 2, 0)
-        grid.addWidget(self._group("Featurization and data", [
+        self._data_group = self._group("Featurization and data", [
             ("Featurization:", self.featurization, "featurization"),
             ("Positive label:", self.positive_label, "positive_label"),
-            ("Weight column:", self.weight_column, "weight_column_name")]), 3, 0)
+            ("Weight column:", self.weight_column, "weight_column_name")])
+        grid.addWidget(self._data_group, 3, 0)
         models_box = QGroupBox("Models")
         ml = QVBoxLayout(models_box)
         ml.addWidget(QLabel("Tick nothing under Allowed to let AutoML try every algorithm."))
@@ -176,7 +177,7 @@ class AutoMLPage(SpecPage):
         self.weight_column.setCurrentIndex(max(0, self.weight_column.findData(a.weight_column_name)))
         self.models.load(a.task, a.allowed_models, a.blocked_models, self.target)
         self.forecasting.load(a.forecasting, columns, self.wizard().sample)
-        self.forecasting.setVisible(a.task == "forecasting")
+        self._show_task_fields(a.task)
         self._loading = False
         self._sync()
 
@@ -202,8 +203,15 @@ class AutoMLPage(SpecPage):
         known = set(catalog.MODELS[task])
         self.models.load(task, [m for m in self.models.allowed() or [] if m in known],
                          [m for m in self.models.blocked() or [] if m in known], self.target)
-        self.forecasting.setVisible(task == "forecasting")
+        self._show_task_fields(task)
         self._sync()
+
+    def _show_task_fields(self, task: str) -> None:
+        """Only the task's own fields: a positive label means nothing outside classification."""
+        self.forecasting.setVisible(task == "forecasting")
+        form = self._data_group.layout()
+        for widget in (self.positive_label, self.messages.label_for(A + "positive_label")):
+            form.setRowVisible(widget, task == "classification")
 
     def _read(self) -> list[Problem]:
         """Write the form into the spec; return problems of fields that do not parse."""
@@ -229,7 +237,8 @@ class AutoMLPage(SpecPage):
         for name, check in self.checks.items():
             setattr(a, name, check.isChecked())
         a.featurization = self.featurization.currentText()
-        a.positive_label = _label_value(self.positive_label.text().strip())
+        # the field keeps its text for a switch back to classification, but no other task reads it
+        a.positive_label = _label_value(self.positive_label.text().strip()) if a.task == "classification" else None
         a.weight_column_name = self.weight_column.currentData()
         a.allowed_models, a.blocked_models = self.models.allowed(), self.models.blocked()
         if a.task == "forecasting":

@@ -96,6 +96,8 @@ class DatasetPage(SpecPage):
             self.datasets.addTopLevelItem(item)
             if v.name == wanted_name and v.version == (wanted_version or self._latest[v.name]):
                 selected = item
+            elif not wanted_name and len(self._latest) == 1 and v.version == self._latest[v.name]:
+                selected = item  # one dataset in the workspace: nothing to choose between
         for column in range(self.datasets.columnCount()):
             self.datasets.resizeColumnToContents(column)
             # the measured width leaves no room for the item margins, so names were elided

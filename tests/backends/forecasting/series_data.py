@@ -45,13 +45,14 @@ def shop_table(periods: int = 60) -> pd.DataFrame:
                          "sales": sales.round(2), "footfall": (10 * sales + 7).round(1)})
 
 
-def shop_workspace(root) -> None:
+def shop_workspace(root, horizon: int = 6) -> None:
     """A workspace at root/ws where the command line has registered shop_ds and trained ShopForecast:1,
-    which forecasts six months after 2020-12 from the time column alone."""
+    which forecasts `horizon` months after 2020-12 from the time column alone."""
     from app.cli import main
 
     shop_table().to_csv(root / "shop.csv", index=False)
     assert main(["--workspace", str(root / "ws"), "datasets", "register", "shop_ds", str(root / "shop.csv")]) == 0
     spec = root / "spec.yaml"
-    spec.write_text(SHOP_SPEC.replace("FEATURES", "footfall"), encoding="utf-8")
+    spec.write_text(SHOP_SPEC.replace("FEATURES", "footfall").replace("forecast_horizon: 6", f"forecast_horizon: {horizon}"),
+                    encoding="utf-8")
     assert main(["--workspace", str(root / "ws"), "run", str(spec)]) == 0
