@@ -2,9 +2,11 @@
 
     python bench/scale.py [--sizes 10000,100000,1000000] [--budget 60] [--columns 20]
                           [--cores 2] [--slow] [--iteration-timeout S] [--reference N] [--keep DIR]
+                          [--forecasting]
 
-Each size is a synthetic binary task (numeric columns, two categorical ones, some gaps)
-written to Parquet and run through `python -m app.backends.local.automl_step` with the
+Each size is a synthetic binary task (numeric columns, two categorical ones, some gaps), or
+with `--forecasting` daily store series of 1,000 points with a promo covariate forecast 14 days
+ahead, written to Parquet and run through `python -m app.backends.local.automl_step` with the
 default learners, experiment timeout = --budget. `--slow` adds a second run per size with
 only RandomForest and ExtremeRandomTrees, 5-fold cross-validation and an iteration timeout of
 half the budget (the case where single iterations used to overrun). `--reference N` adds a
@@ -57,6 +59,22 @@ def synthetic(rows: int, columns: int, seed: int = 0) -> pd.DataFrame:
     return frame
 
 
+def synthetic_series(rows: int, length: int = 1000, seed: int = 0) -> pd.DataFrame:
+    """rows // length daily series of `length` points: level, trend, weekly and yearly seasons, a
+    promo covariate that lifts sales, and noise."""
+    rng = np.random.default_rng(seed)
+    count = max(1, rows // length)
+    t = np.arange(length)
+    dates = pd.date_range("2020-01-01", periods=length, freq="D").strftime("%Y-%m-%d")
+    frames = []
+    for i in range(count):
+        promo = (rng.random(length) < 0.1).astype(float)
+        y = (rng.uniform(50, 500) + rng.normal(0, 0.05) * t + 10 * np.sin(2 * np.pi * t / 7 + rng.uniform(0, 6))
+             + 20 * np.sin(2 * np.pi * t / 365.25) + 15 * promo + rng.normal(0, 3, length))
+        frames.append(pd.DataFrame({"date": dates, "store": f"s{i:04d}", "promo": promo, LABEL: y.round(2)}))
+    return pd.concat(frames, ignore_index=True)
+
+
 def run_step(data: Path, tmp: Path, name: str, settings: AutoMLSettings) -> dict:
     values = dataclasses.asdict(settings)
     values["seed"] = 0
@@ -94,6 +112,9 @@ def main() -> None:
                         help="also run each size stopped after N iterations, to compare the scores")
     parser.add_argument("--keep", type=Path, default=None, metavar="DIR",
                         help="keep the steps' outputs, events and logs in DIR (for a look at a slow or odd run)")
+    parser.add_argument("--forecasting", action="store_true",
+                        help="daily series of 1,000 points (rows / 1,000 of them) forecast 14 days ahead "
+                             "instead of the binary task")
     parser.add_argument("--iteration-timeout", type=float, default=None,
                         help="seconds per iteration for the --slow runs (default: half the budget)")
     args = parser.parse_args()
@@ -106,16 +127,20 @@ def main() -> None:
             tmp = args.keep
         for size in (int(s) for s in args.sizes.split(",")):
             data = tmp / f"data_{size}.parquet"
-            synthetic(size, args.columns).to_parquet(data)
+            (synthetic_series(size) if args.forecasting else synthetic(size, args.columns)).to_parquet(data)
+            task = {"task": "forecasting", "primary_metric": "normalized_root_mean_squared_error",
+                    "forecasting": {"time_column_name": "date", "time_series_id_column_names": ["store"],
+                                    "forecast_horizon": 14}} if args.forecasting else {}
             runs = {"default": AutoMLSettings(label_column_name=LABEL, experiment_timeout_minutes=args.budget / 60,
-                                              max_cores_per_iteration=args.cores, local={"warm_start": False})}
+                                              max_cores_per_iteration=args.cores, local={"warm_start": False},
+                                              **task)}
             if args.slow:
                 per = args.iteration_timeout or args.budget / 2
                 runs["slow"] = AutoMLSettings(
                     label_column_name=LABEL, experiment_timeout_minutes=args.budget / 60,
                     iteration_timeout_minutes=per / 60, n_cross_validations=5,
                     allowed_models=["RandomForest", "ExtremeRandomTrees"], max_cores_per_iteration=args.cores,
-                    local={"warm_start": False})
+                    local={"warm_start": False}, **task)
             if args.reference:
                 runs[f"{args.reference}-iter"] = dataclasses.replace(runs["default"], iterations=args.reference)
             for kind, settings in runs.items():

@@ -86,3 +86,18 @@ def test_positive_label_is_offered_for_classification_only_and_kept_for_a_switch
     assert page.message_for("positive_label") == "" and next_enabled(wizard)
     choose(qtbot, page.task, "classification")
     assert page.positive_label.isVisible() and wizard.spec.automl.positive_label == 1
+
+
+def test_a_weight_column_for_local_forecasting_is_said_to_be_left_out_and_accepted(qtbot, fake_window, tmp_path):
+    from tests.backends.forecasting.series_data import sales_table
+
+    path = tmp_path / "sales.csv"
+    sales_table(periods=48, stores=("A",)).drop(columns=["store"]).to_csv(path, index=False)
+    wizard, page = automl_page_for(qtbot, fake_window(sales_ds=str(path)), "sales_ds", "sales")
+    choose(qtbot, page.task, "forecasting")
+    qtbot.waitUntil(lambda: page.forecasting.time_column.currentText() == "month", timeout=5000)
+    choose(qtbot, page.weight_column, "promo")
+    assert "does not weight rows; this column is left out of the features" in page.message_for("weight_column_name")
+    assert next_enabled(wizard)
+    choose(qtbot, page.task, "regression")
+    assert page.message_for("weight_column_name") == ""

@@ -265,6 +265,9 @@ class AutoMLPage(SpecPage):
         if both:
             found.append(Problem(A + "allowed_models", f"{', '.join(both)} ticked both Allowed and Blocked; "
                                                        "clear one of the two"))
+        if a.task == "forecasting" and a.weight_column_name and self.target != "azure":
+            found.append(Problem(A + "weight_column_name", "the local forecasting engine does not weight rows; "
+                                                           "this column is left out of the features", "warning"))
         values = self.wizard().label_series() if self.wizard() is not None else None
         if values is None or a.task != "classification":
             return found

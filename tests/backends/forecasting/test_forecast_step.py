@@ -180,3 +180,22 @@ def test_settings_the_data_leaves_without_effect_are_said_as_warnings(tmp_path):
     assert "seasonality (30 periods) has no effect: it needs series of at least 60 points and the shortest has 40" \
         in warned
     assert "target_rolling_window_size 60 is longer than the shortest series (40 points)" in warned
+
+
+def test_a_weight_column_is_not_a_feature_and_the_future_rows_need_not_carry_it(tmp_path):
+    import pickle
+
+    n = 120
+    i = np.arange(n)
+    y = 50 + 0.5 * i + 5 * np.sin(2 * np.pi * i / 12) + np.random.default_rng(0).normal(0, 1, n)
+    frame = pd.DataFrame({"t": pd.date_range("2010-01-01", periods=n, freq="MS").astype(str), "y": y,
+                          "promo": (i % 3 == 0).astype(float), "w": np.linspace(0.5, 2, n)})
+    result, _, out, events = _run(tmp_path, frame, iterations=2, allowed_models=["ElasticNet"],
+                                  enable_voting_ensemble=False, weight_column_name="w",
+                                  forecasting={"time_column_name": "t", "forecast_horizon": 6})
+    assert result.returncode == 0, result.stderr
+    with open(out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    assert model.required_columns == ["t", "promo"]
+    warnings = [e["message"] for e in events if e["event"] == "warning"]
+    assert any("does not weight rows; column 'w' was left out of the features" in m for m in warnings)

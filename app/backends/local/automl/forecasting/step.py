@@ -130,6 +130,11 @@ class ForecastRun:
     def _prepare(self, frame) -> None:
         s, fs = self.settings, self.fs
         n_folds = s.n_cross_validations or DEFAULT_FOLDS
+        if s.weight_column_name in frame.columns:
+            # else it would be read as a covariate, and every future frame would have to carry it
+            frame = frame.drop(columns=[s.weight_column_name])
+            self.warnings.append(f"weight_column_name: the local forecasting engine does not weight rows; "
+                                 f"column '{s.weight_column_name}' was left out of the features")
         series, problems = build_series(frame, fs, s.label_column_name, n_folds)
         if series is not None:
             origins, more = plan_origins(series, fs, n_folds)
