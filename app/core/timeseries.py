@@ -21,7 +21,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
         whole = present.astype(float).mod(1).eq(0).all()
         if whole and present.between(*YEAR_RANGE).all():
             return pd.to_datetime(values.astype("Int64").astype(str), format="%Y", errors="coerce"), None
-        return pd.Series(pd.NaT, index=values.index), present.iloc[0] if len(present) else None
+        return pd.Series(pd.NaT, index=values.index), _plain(present.iloc[0]) if len(present) else None
     if pd.api.types.is_datetime64_any_dtype(values):
         parsed = values
     else:
@@ -34,7 +34,12 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
     if getattr(parsed.dt, "tz", None) is not None:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     bad = values[parsed.isna() & values.notna()]
-    return parsed, (bad.iloc[0] if len(bad) else None)
+    return parsed, (_plain(bad.iloc[0]) if len(bad) else None)
+
+
+def _plain(value):
+    """A NumPy scalar as the Python value it holds, so messages show 10.5, not np.float64(10.5)."""
+    return value.item() if hasattr(value, "item") else value
 
 
 def season_length(freq: str) -> int:
@@ -102,8 +107,8 @@ def describe_freq(freq: str) -> str:
     return f"{freq} ({word})" if word else freq
 
 
-def sample_freq(frame: pd.DataFrame, time_column: str, series_ids: list[str]) -> tuple[str | None, str]:
-    """(frequency, '') inferred from a sample of the table, or (None, why it cannot be)."""
+def _sample_groups(frame: pd.DataFrame, time_column: str, series_ids: list[str]):
+    """(each series' parsed times, '') or (None, what makes the time column unreadable)."""
     if time_column not in frame.columns:
         return None, f"column '{time_column}' is not in the data"
     times, bad = parse_times(frame[time_column])
@@ -111,10 +116,35 @@ def sample_freq(frame: pd.DataFrame, time_column: str, series_ids: list[str]) ->
         return None, f"column '{time_column}' has values that are not dates or times, like {bad!r}"
     ids = [c for c in series_ids if c in frame.columns]
     data = pd.DataFrame({"t": times}).join(frame[ids]).dropna(subset=["t"])
-    groups = [g["t"] for _, g in data.groupby(ids, sort=False)] if ids else [data["t"]]
+    return ([g["t"] for _, g in data.groupby(ids, sort=False)] if ids else [data["t"]]), ""
+
+
+def sample_contradiction(frame: pd.DataFrame, time_column: str, series_ids: list[str],
+                         aggregated: bool = False) -> str | None:
+    """What a sample of the table already proves wrong with the time column, or None. The whole
+    table can only hold more of it: a time that repeats in the sample repeats in the table."""
+    if time_column not in frame.columns:
+        return None
+    groups, why = _sample_groups(frame, time_column, series_ids)
+    if groups is None:
+        return f"{why}; choose the date/time column or fix those rows"
+    repeated = next((g[g.duplicated()].iloc[0] for g in groups if g.duplicated().any()), None)
+    if repeated is None or aggregated:
+        return None
+    fix = ("tick the columns that identify each series below" if not series_ids
+           else "tick another series ID column, or aggregate them (target_aggregation_function with freq)")
+    when = f"{repeated:%Y-%m-%d %H:%M:%S}".removesuffix(" 00:00:00")
+    return f"timestamps repeat within a series (e.g. {when}); each time may appear once per series: {fix}"
+
+
+def sample_freq(frame: pd.DataFrame, time_column: str, series_ids: list[str]) -> tuple[str | None, str]:
+    """(frequency, '') inferred from a sample of the table, or (None, why it cannot be)."""
+    groups, why = _sample_groups(frame, time_column, series_ids)
+    if groups is None:
+        return None, why
     if any(g.duplicated().any() for g in groups):
         return None, ("timestamps repeat within a series; tick the columns that identify each series"
-                      if not ids else "timestamps repeat within a series; aggregate them or add a series ID column")
+                      if not series_ids else "timestamps repeat within a series; aggregate them or add a series ID column")
     stamps = [pd.DatetimeIndex(g.sort_values()) for g in groups]
     if all(len(s) < 2 for s in stamps):
         return None, "too few rows in the sample to infer the frequency"

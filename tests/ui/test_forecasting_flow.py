@@ -56,10 +56,14 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     assert not group.isHidden() and not group.advanced.isVisible()
     assert group.time_column.currentText() == "month"                 # picked: the column that reads as dates
     assert [page.metric.itemText(i) for i in range(page.metric.count())][0] == "normalized_root_mean_squared_error"
-    assert group.inferred.text() == ("Not inferred: timestamps repeat within a series; tick the columns that "
-                                     "identify each series")
+    # the preview's rows already repeat each month once per store: an error at the field, before any submit
+    assert page.message_for("forecasting.time_column_name") == (
+        "timestamps repeat within a series (e.g. 2015-01-01); each time may appear once per series: tick the "
+        "columns that identify each series below")
+    assert not page.isComplete() and group.inferred.isHidden()
     _click_check(qtbot, group.series_ids, "store")
     assert group.checked_series_ids() == ["store"]
+    assert page.message_for("forecasting.time_column_name") == ""
     assert group.inferred.text() == "Inferred from the data: MS (monthly, month start)"
     _type(qtbot, group.horizon, "12")
     qtbot.mouseClick(group.advanced_toggle, Qt.MouseButton.LeftButton)

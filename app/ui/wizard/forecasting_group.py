@@ -10,7 +10,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
-from app.core.timeseries import describe_freq, parse_times, sample_freq
+from app.core.timeseries import describe_freq, parse_times, sample_contradiction, sample_freq
 from app.ui.wizard.base import FieldMessages
 from app.ui.wizard.fields import NumberEdit
 
@@ -160,8 +160,17 @@ class ForecastingGroup(QGroupBox):
         return [self.series_ids.item(i).text() for i in range(self.series_ids.count())
                 if self.series_ids.item(i).checkState() == Qt.CheckState.Checked]
 
+    def _contradiction(self) -> str | None:
+        """What the preview sample proves wrong with the time column (said at the field, as an error)."""
+        time_column = self.time_column.currentText().strip()
+        if self._sample is None or not time_column:
+            return None
+        return sample_contradiction(self._sample, time_column, self.checked_series_ids(),
+                                    aggregated=bool(self._extra.get("target_aggregation_function")))
+
     def _show_inferred(self) -> None:
-        if self.freq.text().strip() or self._sample is None or not self.time_column.currentText().strip():
+        if self.freq.text().strip() or self._sample is None or not self.time_column.currentText().strip() \
+                or self._contradiction():
             self.inferred.hide()
             return
         freq, why = sample_freq(self._sample, self.time_column.currentText().strip(), self.checked_series_ids())
@@ -173,6 +182,9 @@ class ForecastingGroup(QGroupBox):
         problems = []
         out = dict(self._extra)
         out["time_column_name"] = self.time_column.currentText().strip()
+        contradiction = self._contradiction()
+        if contradiction:
+            problems.append((f"{PATH}.time_column_name", contradiction))
         horizon, problem = self.horizon.parse()
         out["forecast_horizon"] = horizon if horizon is not None else 1
         if problem:
