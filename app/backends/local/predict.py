@@ -239,6 +239,8 @@ class _ChunkPredictor:
                     out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
             if self.intervals:
                 out[INTERVAL_COLUMNS[0]], out[INTERVAL_COLUMNS[1]] = self.model.predict_interval(X)
+            if self.forecasting and hasattr(self.model, "future_warnings"):
+                self.warnings += [w for w in self.model.future_warnings(X) if w not in self.warnings]
         except (ValueError, TypeError, KeyError) as exc:
             raise UserInputError(f"model {self.record.name}:{self.record.version} cannot predict on this data: "
                                  f"{exc}") from None

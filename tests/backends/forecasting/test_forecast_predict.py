@@ -120,3 +120,12 @@ def test_only_the_saved_best_iteration_of_a_forecasting_run_registers(workspace)
         backend.register_iteration(run.run_id, other, "SalesOther")
     version = backend.register_iteration(run.run_id, run.best_iteration, "SalesBest")
     assert version.name == "SalesBest" and version.version == 1
+
+
+def test_future_rows_with_a_gap_in_a_covariate_are_forecast_and_the_gap_is_said(workspace, capsys):
+    frame = _future()
+    frame.loc[3, "promo"] = None
+    code, printed, out = _predict(workspace, frame, capsys)
+    assert code == 0, printed.err
+    assert "warning: promo: 1 row has no value; each series' last known value was used" in printed.err
+    assert pd.read_csv(out).prediction.notna().all()

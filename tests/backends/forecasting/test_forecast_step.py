@@ -199,3 +199,29 @@ def test_a_weight_column_is_not_a_feature_and_the_future_rows_need_not_carry_it(
     assert model.required_columns == ["t", "promo"]
     warnings = [e["message"] for e in events if e["event"] == "warning"]
     assert any("does not weight rows; column 'w' was left out of the features" in m for m in warnings)
+
+
+def test_future_covariate_values_unseen_in_training_or_missing_are_said_and_read_as_the_last_known(tmp_path):
+    import pickle
+
+    n = 96
+    i = np.arange(n)
+    weather = np.array(["sunny", "rainy", "cloudy"])[i % 3]
+    y = 80 + 0.4 * i + 6 * (weather == "sunny") + np.random.default_rng(2).normal(0, 1, n)
+    frame = pd.DataFrame({"t": pd.date_range("2015-01-01", periods=n, freq="MS").astype(str), "y": y,
+                          "promo": (i % 4 == 0).astype(float), "weather": weather})
+    result, _, out, _ = _run(tmp_path, frame, iterations=2, allowed_models=["ElasticNet"],
+                             enable_voting_ensemble=False,
+                             forecasting={"time_column_name": "t", "forecast_horizon": 4})
+    assert result.returncode == 0, result.stderr
+    with open(out / "model_data", "rb") as fh:
+        model = pickle.load(fh)
+    future = pd.DataFrame({"t": pd.date_range("2023-01-01", periods=3, freq="MS"), "promo": [0.0, None, 1.0],
+                           "weather": ["snowy", "sunny", None]})
+    assert model.future_warnings(future) == [
+        "promo: 1 row has no value; each series' last known value was used",
+        "weather: 'snowy' not in the training data (it had cloudy, rainy, sunny); read as each series' last known value",
+        "weather: 1 row has no value; each series' last known value was used"]
+    known = future.assign(promo=[0.0, 0.0, 1.0], weather=["cloudy", "sunny", "cloudy"])   # 2022-12 was cloudy
+    assert np.allclose(model.predict(future), model.predict(known))
+    assert model.future_warnings(known) == []

@@ -90,6 +90,26 @@ class ForecastModel:
                 cov[col] = np.nan
         return keys, steps, cov.reset_index(drop=True)
 
+    def future_warnings(self, frame: pd.DataFrame) -> list[str]:
+        """What `predict` reads otherwise than written: covariate values it has not seen in training,
+        and gaps, both taken as each series' last known value."""
+        found = []
+        used = self.covariates if self.forecaster.uses_covariates else []
+        for col in (c for c in used if c in frame.columns):
+            values = frame[col]
+            known = self.categories.get(col)
+            if known is not None:
+                unseen = sorted({str(v) for v in values.dropna()} - set(known))
+                if unseen:
+                    shown = ", ".join(f"'{v}'" for v in unseen[:MAX_LISTED])
+                    found.append(f"{col}: {shown} not in the training data (it had {', '.join(known[:MAX_LISTED])}"
+                                 f"{' …' if len(known) > MAX_LISTED else ''}); read as each series' last known value")
+            gaps = int(values.isna().sum())
+            if gaps:
+                rows = "1 row has" if gaps == 1 else f"{gaps} rows have"
+                found.append(f"{col}: {rows} no value; each series' last known value was used")
+        return found
+
     # -- forecasts -------------------------------------------------------------------------------
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
         keys, steps, cov = self._prepared(frame)
