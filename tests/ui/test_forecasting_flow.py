@@ -117,6 +117,11 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     rails = view.overview.guardrails
     names = [rails.index(r, 0).data() for r in range(rails.rowCount())]
     assert {"Missing timestamps imputation", "Frequency detection", "Baseline comparison"} <= set(names)
+    warnings = view.overview.warnings
+    qtbot.waitUntil(warnings.isVisible, timeout=10_000)
+    assert "⚠ automl.forecasting.freq: not set; inferred 'MS' from the data" in warnings.text().splitlines()
+    properties = view.overview.properties
+    assert "warnings" not in {properties.index(r, 0).data() for r in range(properties.rowCount())}
     _shot(view, "run_overview")
     leaderboard = view.leaderboard.model
     assert {leaderboard.iteration_at(r).run_algorithm for r in range(leaderboard.rowCount())} >= {"Naive",

@@ -1,5 +1,5 @@
-"""Overview of a run: status with phase and elapsed time, steps graph, parameters, settings,
-guardrails and other recorded properties."""
+"""Overview of a run: status with phase and elapsed time, steps graph, the warnings its steps
+gave, parameters, settings, guardrails and other recorded properties."""
 from __future__ import annotations
 
 from PySide6.QtGui import QFont, QFontDatabase
@@ -12,6 +12,9 @@ from app.core.scores import test_split_text
 from app.ui.monitor.records_model import RecordsTableModel, key_value_rows
 from app.ui.monitor.status import format_time, run_headline, status_colour
 from app.ui.monitor.steps_graph import StepsGraphWidget
+from app.ui.styles import WARNING_STYLE
+
+MAX_WARNINGS = 6       # shown as lines; the rest in the tooltip
 
 
 def guardrail_rows(run: RunRecord, artifacts: dict | None) -> list[dict]:
@@ -42,6 +45,17 @@ def _guardrail_text(item: dict) -> str:
     elif isinstance(details, str) and details:
         text = f"{text} {details}".strip()
     return text
+
+
+def warning_lines(run: RunRecord) -> list[str]:
+    """The run's warnings as sentences (the validator's 'warning: ' prefix dropped, repeats once)."""
+    raw = run.properties.get("warnings")
+    lines: list[str] = []
+    for item in raw if isinstance(raw, list) else [raw] if raw else []:
+        text = str(item).removeprefix("warning: ").strip()
+        if text and text not in lines:
+            lines.append(text)
+    return lines
 
 
 def compact_table(model) -> QTableView:
@@ -76,6 +90,11 @@ class OverviewTab(QWidget):
         self.facts.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         self.facts.setWordWrap(True)
         self.steps = StepsGraphWidget()
+        self.warnings = QLabel()
+        self.warnings.setWordWrap(True)
+        self.warnings.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        self.warnings.setStyleSheet(WARNING_STYLE)
+        self.warnings.hide()
         self.parameters = RecordsTableModel(["name", "value"], self, metric_floats=False)
         self.properties = RecordsTableModel(["name", "value"], self, metric_floats=False)
         self.guardrails = RecordsTableModel(["guardrail", "result", "details"], self)
@@ -99,6 +118,7 @@ class OverviewTab(QWidget):
         steps_row.addWidget(self.steps)
         steps_row.addStretch(1)
         layout.addLayout(steps_row)
+        layout.addWidget(self.warnings)
         layout.addWidget(body, 1)
 
     def show_run(self, run: RunRecord, artifacts: dict | None) -> None:
@@ -122,6 +142,12 @@ class OverviewTab(QWidget):
         self.steps.set_steps(run.steps)
         self.parameters.set_rows(key_value_rows(run.parameters))
         self.guardrails.set_rows(guardrail_rows(run, artifacts))
-        self.properties.set_rows(key_value_rows({k: v for k, v in run.properties.items() if k != "guardrails"}))
+        lines = warning_lines(run)
+        shown = lines[:MAX_WARNINGS] + ([f"… and {len(lines) - MAX_WARNINGS} more"] if len(lines) > MAX_WARNINGS else [])
+        self.warnings.setText("\n".join(f"⚠ {line}" for line in shown))
+        self.warnings.setToolTip("\n".join(lines) if len(lines) > MAX_WARNINGS else "")
+        self.warnings.setVisible(bool(lines))
+        self.properties.set_rows(key_value_rows({k: v for k, v in run.properties.items()
+                                                 if k not in ("guardrails", "warnings")}))
         if self.settings.toPlainText() != run.spec_yaml:
             self.settings.setPlainText(run.spec_yaml)

@@ -10,10 +10,10 @@ from PySide6.QtWidgets import (QCheckBox, QFileDialog, QFormLayout, QHBoxLayout,
 from app.core.runs import ModelVersion
 from app.ui.registry.job_dialog import JobDialog
 from app.ui.registry.model_details import forecasting_of
+from app.ui.styles import WARNING_STYLE
 
 DATA_FILTER = "Data files (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
 OUTPUT_FILTER = "CSV files (*.csv);;All files (*)"
-WARNING_STYLE = "color: #b26a00;"
 
 
 def default_output(data: str) -> str:

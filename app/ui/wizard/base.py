@@ -9,11 +9,9 @@ from PySide6.QtWidgets import QLabel, QWizardPage
 
 from app.core.spec import PipelineSpec, Problem
 from app.core.validation import validate_spec
+from app.ui.styles import ERROR_STYLE, TODO_STYLE, WARNING_STYLE
 from app.ui.wording import field_name, readable
 
-ERROR_STYLE = "color: #b3261e;"
-WARNING_STYLE = "color: #8a5a00;"
-TODO_STYLE = "color: palette(placeholder-text);"
 REQUIRED = "is required"
 # A field still to fill, said in the page's terms: the core's advice names what to type in a spec.
 TODO_ADVICE = {

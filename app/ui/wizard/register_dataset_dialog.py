@@ -12,7 +12,7 @@ from PySide6.QtWidgets import (QDialog, QDialogButtonBox, QFormLayout, QHBoxLayo
 
 from app.ui.file_dialogs import open_files
 from app.ui.data_preview import is_url
-from app.ui.wizard.base import ERROR_STYLE
+from app.ui.styles import ERROR_STYLE
 from app.ui.wizard.preview_widget import PreviewWidget
 
 FILE_FILTER = "Tables (*.csv *.parquet *.pq *.txt);;All files (*)"

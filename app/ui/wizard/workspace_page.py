@@ -11,7 +11,8 @@ from PySide6.QtWidgets import (QButtonGroup, QCheckBox, QComboBox, QFileDialog, 
 
 from app.backends import AZURE_PREFIX, azure_available, default_workspace_dir
 from app.core.signin import AUTH_ENV, AUTH_LABELS, AUTH_MODES, default_auth_mode
-from app.ui.wizard.base import ERROR_STYLE, message_label
+from app.ui.styles import ERROR_STYLE
+from app.ui.wizard.base import message_label
 
 GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}\Z")
 REMEMBERED_MODES = ("browser", "device_code")      # the modes whose tokens the app could keep
