@@ -24,7 +24,8 @@ from app.core.spec import PipelineSpec, Problem
 from app.core.validation import errors_only, validate_spec
 
 DEFAULT_SEED = 42
-TRACKED_PACKAGES = ("flaml", "lightgbm", "xgboost-cpu", "xgboost", "scikit-learn", "pandas", "numpy", "pyarrow")
+TRACKED_PACKAGES = ("flaml", "lightgbm", "xgboost-cpu", "xgboost", "scikit-learn", "statsforecast", "pandas", "numpy",
+                    "pyarrow")
 STEP_ORDER = ("data_prep", "automl", "register")
 
 

@@ -129,3 +129,12 @@ def test_future_rows_with_a_gap_in_a_covariate_are_forecast_and_the_gap_is_said(
     assert code == 0, printed.err
     assert "warning: promo: 1 row has no value; each series' last known value was used" in printed.err
     assert pd.read_csv(out).prediction.notna().all()
+
+
+def test_the_registered_model_records_the_statsforecast_it_was_trained_with(workspace):
+    from importlib import metadata
+
+    from app.backends.local.workspace import LocalBackend
+
+    packages = LocalBackend(workspace / "ws").get_model("SalesForecast", None).properties["packages"]
+    assert packages["statsforecast"] == metadata.version("statsforecast")
