@@ -7,6 +7,7 @@ a positive label that is not one of the classes.
 from __future__ import annotations
 
 MAX_CLASSES = 50   # more distinct values than this, with decimals among them, is a continuous target
+FEW_CLASSES = 10   # up to this many decimal values may be classes, however few the rows
 
 
 def _values(series):
@@ -21,9 +22,13 @@ def has_decimals(series) -> bool:
 
 
 def looks_continuous(series) -> bool:
-    """Numbers with decimals and more distinct values than a class list would have."""
+    """Numbers with decimals and more distinct values than a class list would have: over MAX_CLASSES,
+    or (in a small table) so many for the rows that most classes would hold a row or two."""
     values = _values(series)
-    return values.dtype.kind in "iufc" and values.nunique() > MAX_CLASSES and has_decimals(values)
+    if values.dtype.kind not in "iufc" or not has_decimals(values):
+        return False
+    distinct = values.nunique()
+    return distinct > MAX_CLASSES or (distinct > FEW_CLASSES and 2 * distinct >= len(values))
 
 
 def infer_task(series) -> tuple[str, str]:

@@ -101,3 +101,15 @@ def test_a_weight_column_for_local_forecasting_is_said_to_be_left_out_and_accept
     assert next_enabled(wizard)
     choose(qtbot, page.task, "regression")
     assert page.message_for("weight_column_name") == ""
+
+
+def test_a_continuous_label_beside_a_date_column_points_to_forecasting(qtbot, fake_window, tmp_path):
+    from tests.backends.forecasting.series_data import sales_table
+
+    path = tmp_path / "sales.csv"
+    sales_table(periods=48, stores=("A",)).drop(columns=["store"]).to_csv(path, index=False)
+    wizard, page = automl_page_for(qtbot, fake_window(sales_ds=str(path)), "sales_ds", "sales")
+    assert page.task.currentText() == "regression"
+    assert page.task_note.text().endswith("Column month holds dates: choose forecasting to forecast sales over time.")
+    choose(qtbot, page.task, "forecasting")
+    assert page.forecasting.time_column.currentText() == "month" and not page.task_note.isVisible()

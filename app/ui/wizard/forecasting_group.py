@@ -128,7 +128,7 @@ class ForecastingGroup(QGroupBox):
             widget.blockSignals(True)
         self.time_column.clear()
         self.time_column.addItems(columns)
-        self.time_column.setCurrentText(str(settings.pop("time_column_name", "") or "") or _time_like(sample, columns))
+        self.time_column.setCurrentText(str(settings.pop("time_column_name", "") or "") or time_like(sample, columns))
         self.horizon.set_value(settings.pop("forecast_horizon", 1))
         ids = settings.pop("time_series_id_column_names", []) or []
         ids = [ids] if isinstance(ids, str) else list(ids)
@@ -218,7 +218,7 @@ class ForecastingGroup(QGroupBox):
         return out, problems
 
 
-def _time_like(sample, columns: list[str]) -> str:
+def time_like(sample, columns: list[str]) -> str:
     """The first text column of the sample whose values all read as dates, else ''."""
     if sample is None:
         return ""

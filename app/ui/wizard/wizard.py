@@ -16,6 +16,7 @@ from app.ui.wizard.connect import WorkspaceConnecting
 from app.ui.wizard.compute_page import ComputePage
 from app.ui.wizard.dataprep_page import DataPrepPage
 from app.ui.wizard.dataset_page import DatasetPage
+from app.ui.wizard.forecasting_group import time_like
 from app.ui.wizard.register_page import RegistrationPage
 from app.ui.wizard.review_page import ReviewPage
 from app.ui.wizard.workspace_page import WorkspacePage
@@ -113,6 +114,10 @@ class SetupWizard(WorkspaceConnecting, QWizard):
         if a.primary_metric not in catalog.PRIMARY_METRICS[task]:
             a.primary_metric = None
         self.task_note = f"{task.capitalize()}, because {why}; choose another task if that is wrong."
+        dates = time_like(sample, [c for c in sample.columns if c != a.label_column_name])
+        if task == "regression" and dates:
+            self.task_note = (f"Regression, because {why}. Column {dates} holds dates: choose forecasting to "
+                              f"forecast {a.label_column_name} over time.")
 
     def label_series(self):
         """The previewed values of the label column, or None."""
