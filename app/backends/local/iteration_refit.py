@@ -51,11 +51,9 @@ def register_iteration(backend, run_ref: str, iteration: int, model_name: str | 
             packages = _packages_at_training(run, summary)
             refitted = False
             measured = held_out_properties(summary)
-        elif run.task == "forecasting":
-            raise UserInputError(f"iteration {iteration} of a forecasting run cannot be rebuilt; register the "
-                                 f"saved best model (iteration {summary.get('model_iteration')}) instead")
         else:
-            model = refit_iteration(backend, run, record, sink)
+            model = (refit_forecast_iteration if run.task == "forecasting" else refit_iteration)(
+                backend, run, record, sink)
             sink.check()
             (staged / "model.pkl").write_bytes(pickle.dumps(model, protocol=pickle.HIGHEST_PROTOCOL))
             packages = package_versions()
@@ -108,12 +106,7 @@ class _TrainingContext:
         from app.backends.local.automl.featurize import fit_featurizer
         from app.backends.local.automl.settings import load_settings, make_plan
 
-        folder = backend.automl_output_dir(run)
-        settings_file = folder / "settings.json" if folder is not None else None
-        if settings_file is None or not settings_file.is_file():
-            raise UserInputError(f"run {run.run_id[:8]} has no AutoML settings file; its outputs were removed, "
-                                 "so its iterations cannot be refitted")
-        settings, seed, warnings = load_settings(settings_file)
+        settings, seed, warnings = load_settings(_settings_file(backend, run))
         self.plan = make_plan(settings, seed, warnings)
         data = _training_data(backend, run)
         sink.progress(0.05, f"reading the training data {data.name}")
@@ -151,6 +144,24 @@ def _training_data(backend, run: RunRecord) -> Path:
         return path
     name, _, version = run.dataset.partition(":")
     return backend.dataset_file(backend.get_dataset(name, int(version) if version else None))
+
+
+def _settings_file(backend, run: RunRecord) -> Path:
+    folder = backend.automl_output_dir(run)
+    settings_file = folder / "settings.json" if folder is not None else None
+    if settings_file is None or not settings_file.is_file():
+        raise UserInputError(f"run {run.run_id[:8]} has no AutoML settings file; its outputs were removed, "
+                             "so its iterations cannot be refitted")
+    return settings_file
+
+
+def refit_forecast_iteration(backend, run: RunRecord, record: IterationRecord, sink: Sink):
+    """The forecasting model of `record`, rebuilt on the run's series."""
+    from app.backends.local.automl.forecasting.rebuild import rebuild_iteration
+
+    settings_file, data = _settings_file(backend, run), _training_data(backend, run)
+    sink.progress(0.2, f"refitting iteration {record.iteration} ({record.run_algorithm}) on {data.name}")
+    return rebuild_iteration(settings_file, data, record, {i.iteration: i for i in run.iterations})
 
 
 def refit_iteration(backend, run: RunRecord, record: IterationRecord, sink: Sink):

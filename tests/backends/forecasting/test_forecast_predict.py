@@ -1,6 +1,8 @@
 """A forecasting pipeline run from the command line, then `predict` on future rows of several series."""
 from __future__ import annotations
 
+import pickle
+
 import pandas as pd
 import pytest
 
@@ -108,18 +110,38 @@ def test_a_run_on_data_the_forecasting_block_contradicts_is_refused_before_it_st
     assert capsys.readouterr().out == runs_before
 
 
-def test_only_the_saved_best_iteration_of_a_forecasting_run_registers(workspace):
+def test_any_iteration_of_a_forecasting_run_registers_and_forecasts_as_it_did_in_the_search(workspace):
+    import numpy as np
+
+    from app.backends.local.automl.forecasting.rebuild import rebuild_iteration
+    from app.backends.local.iteration_refit import _settings_file, _training_data
     from app.backends.local.workspace import LocalBackend
-    from app.core.errors import UserInputError
 
     backend = LocalBackend(workspace / "ws")
-    run = backend.list_runs(None)[0]
-    run = backend.get_run(run.run_id)
-    other = next(i.iteration for i in run.iterations if i.iteration != run.best_iteration)
-    with pytest.raises(UserInputError, match="cannot be rebuilt; register the saved best model"):
-        backend.register_iteration(run.run_id, other, "SalesOther")
-    version = backend.register_iteration(run.run_id, run.best_iteration, "SalesBest")
-    assert version.name == "SalesBest" and version.version == 1
+    run = backend.get_run(backend.list_runs(None)[0].run_id)
+    by_number = {i.iteration: i for i in run.iterations}
+    best = backend.register_iteration(run.run_id, run.best_iteration, "SalesBest")
+    assert best.version == 1 and best.properties["refitted"] is False
+    # Rebuilt, the saved best (a VotingEnsemble here, so its members too) forecasts exactly as saved.
+    assert by_number[run.best_iteration].run_algorithm == "VotingEnsemble"
+    rebuilt = rebuild_iteration(_settings_file(backend, run), _training_data(backend, run),
+                                by_number[run.best_iteration], by_number)
+    with open(backend.get_model("SalesBest", 1).path, "rb") as fh:
+        saved = pickle.load(fh)
+    future = _future()
+    assert np.allclose(rebuilt.predict(future), saved.predict(future))
+    assert np.allclose(rebuilt.predict_interval(future), saved.predict_interval(future))
+
+    naive = next(i.iteration for i in run.iterations if i.run_algorithm == "Naive")
+    version = backend.register_iteration(run.run_id, naive, "SalesNaive")
+    assert version.properties["refitted"] is True and version.properties["run_algorithm"] == "Naive"
+    path, out = workspace / "future_naive.csv", workspace / "naive.csv"
+    _future().to_csv(path, index=False)
+    assert main(["--workspace", str(workspace / "ws"), "predict", "SalesNaive", str(path), "-o", str(out)]) == 0
+    forecast = pd.read_csv(out)
+    history = sales_table(periods=72, stores=("A", "B", "C"))
+    last = history.groupby("store").sales.last()
+    assert np.allclose(forecast.prediction, forecast.store.map(last))     # Naive: each store's last value
 
 
 def test_future_rows_with_a_gap_in_a_covariate_are_forecast_and_the_gap_is_said(workspace, capsys):

@@ -112,7 +112,7 @@ class ForecastRun:
     def run(self) -> None:
         start_watcher(self)
         self._status("featurization", "reading the series and checking their timestamps")
-        self._prepare(read_table(self.data_path))
+        self.prepare(read_table(self.data_path))
         self._status("model_selection", f"trying {', '.join(sorted(self.allowed))} with {self.rolling_rule}")
         reason = self._search()
         if reason != "canceled" and self.ensemble and len(self.records) < self.settings.iterations \
@@ -127,7 +127,8 @@ class ForecastRun:
             report.write_artifacts(self)
         self.finish(reason)
 
-    def _prepare(self, frame) -> None:
+    def prepare(self, frame) -> None:
+        """The series, origins and feature plan of `frame`, checked; problems end the step."""
         s, fs = self.settings, self.fs
         n_folds = s.n_cross_validations or DEFAULT_FOLDS
         if s.weight_column_name in frame.columns:
@@ -165,7 +166,8 @@ class ForecastRun:
         if not self.allowed:
             raise UserInputError("allowed_models/blocked_models leave no forecasting algorithm to train")
 
-    def _make(self, candidate: schedule.Candidate):
+    def maker(self, candidate: schedule.Candidate):
+        """A function that makes a new, unfitted forecaster of `candidate`."""
         if candidate.algorithm in schedule.DEFAULTS:
             return lambda: RegressionForecaster(candidate.algorithm, candidate.params, self.plan, self.seed,
                                                 1 if self.settings.max_cores_per_iteration == 1 else -1)
@@ -239,7 +241,7 @@ class ForecastRun:
         return min(own, self._search_deadline())
 
     def _try(self, candidate: schedule.Candidate) -> None:
-        make = self._make(candidate)
+        make = self.maker(candidate)
         started = time.time()
         deadline = self._iteration_deadline()
         # Checked between fits, and interrupted inside one by the alarm: the iteration timeout is a hard limit.
@@ -291,6 +293,12 @@ class ForecastRun:
             sigmas=step_sigmas(rolling, pred, self.fs.horizon),
             last_covariates={k: series.covariates[k].iloc[-1].to_dict() for k in series.keys},
             years_as_numbers=self.years_as_numbers)
+
+    def rebuilt_model(self, make) -> ForecastModel:
+        """The model an improving iteration of `make` gets: its rolling origins again (for the
+        interval widths), then the fit on all data."""
+        rolling = rolling_forecasts(make, self.series, self.fs.horizon, self.n_folds, self.origins.step)
+        return self._final_model(make(), rolling, rolling.pred)
 
     def _commit(self, trial: Trial, metrics: dict, failure: str | None = None, model=None,
                 rolling: RollingForecasts | None = None) -> None:
