@@ -37,6 +37,9 @@ def is_terminal(status: str) -> bool:
     return status in TERMINAL
 
 
+VARIANT_ALGORITHMS = ("ExponentialSmoothing",)
+
+
 @dataclass
 class IterationRecord:
     """One AutoML child run `<steprun_id>_<n>`."""
@@ -53,8 +56,11 @@ class IterationRecord:
 
     @property
     def pipeline(self) -> str:
-        """How Azure's widget names an iteration: '<preprocessor> <algorithm>'."""
-        return " ".join(p for p in (self.run_preprocessor, self.run_algorithm) if p)
+        """How Azure's widget names an iteration: '<preprocessor> <algorithm>', with the variant of an
+        algorithm tried in more than one (ExponentialSmoothing as ETS and as Theta) in brackets."""
+        variant = self.hyperparameters.get("method") if self.run_algorithm in VARIANT_ALGORITHMS else None
+        algorithm = f"{self.run_algorithm} ({variant})" if isinstance(variant, str) else self.run_algorithm
+        return " ".join(p for p in (self.run_preprocessor, algorithm) if p)
 
 
 @dataclass

@@ -126,6 +126,8 @@ def test_forecasting_run_from_the_wizard_then_predict_next_periods(qtbot, tmp_pa
     leaderboard = view.leaderboard.model
     assert {leaderboard.iteration_at(r).run_algorithm for r in range(leaderboard.rowCount())} >= {"Naive",
                                                                                                 "SeasonalNaive"}
+    shown = {leaderboard.index(r, 1).data() for r in range(leaderboard.rowCount())}
+    assert {"ExponentialSmoothing (ets)", "ExponentialSmoothing (theta)"} <= shown     # told apart
 
     models = window.models.show_models()
     if models.model.rowCount() == 0:          # the run registered the model after the tab last loaded
