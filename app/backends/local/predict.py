@@ -94,10 +94,11 @@ def predict_next_periods(backend, name: str, version: int | None, periods: int, 
         future = Path(tmp) / "future.csv"
         frame.to_csv(future, index=False)
         summary = predict_file(backend, record.name, record.version, future, out_path, sink, prepared=True)
-    if getattr(model, "covariates", None):
-        one = len(model.covariates) == 1
+    held_columns = [c for c in getattr(model, "covariates", []) if c in model.required_columns]  # used ones only
+    if held_columns:
+        one = len(held_columns) == 1
         as_prepared = f" (as the data prep left {'it' if one else 'them'})" if _dataprep_params(record) is not None else ""
-        names = ", ".join(model.covariates)
+        names = ", ".join(held_columns)
         if one:
             held = (f"the covariate {names} was held at its last known value{as_prepared}; give a file of "
                     "future rows when you know it")

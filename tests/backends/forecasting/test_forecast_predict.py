@@ -110,7 +110,7 @@ def test_a_run_on_data_the_forecasting_block_contradicts_is_refused_before_it_st
     assert capsys.readouterr().out == runs_before
 
 
-def test_any_iteration_of_a_forecasting_run_registers_and_forecasts_as_it_did_in_the_search(workspace):
+def test_any_iteration_of_a_forecasting_run_registers_and_forecasts_as_it_did_in_the_search(workspace, capsys):
     import numpy as np
 
     from app.backends.local.automl.forecasting.rebuild import rebuild_iteration
@@ -142,6 +142,9 @@ def test_any_iteration_of_a_forecasting_run_registers_and_forecasts_as_it_did_in
     history = sales_table(periods=72, stores=("A", "B", "C"))
     last = history.groupby("store").sales.last()
     assert np.allclose(forecast.prediction, forecast.store.map(last))     # Naive: each store's last value
+    capsys.readouterr()
+    assert main(["--workspace", str(workspace / "ws"), "predict", "SalesNaive", "--periods", "3", "-o", str(out)]) == 0
+    assert "held at" not in capsys.readouterr().err        # Naive reads no covariate: none was held
 
 
 def test_future_rows_with_a_gap_in_a_covariate_are_forecast_and_the_gap_is_said(workspace, capsys):
