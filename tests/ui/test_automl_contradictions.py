@@ -113,3 +113,16 @@ def test_a_continuous_label_beside_a_date_column_points_to_forecasting(qtbot, fa
     assert page.task_note.text().endswith("Column month holds dates: choose forecasting to forecast sales over time.")
     choose(qtbot, page.task, "forecasting")
     assert page.forecasting.time_column.currentText() == "month" and not page.task_note.isVisible()
+
+
+def test_series_ids_are_offered_from_identifying_columns_not_measurements(qtbot, fake_window, tmp_path):
+    from tests.backends.forecasting.series_data import sales_table
+
+    path = tmp_path / "sales.csv"
+    frame = sales_table(periods=48, stores=("A", "B"))
+    frame.assign(price=(9.5 + frame.index % 7 * 0.13).round(2)).to_csv(path, index=False)
+    wizard, page = automl_page_for(qtbot, fake_window(sales_ds=str(path)), "sales_ds", "sales")
+    choose(qtbot, page.task, "forecasting")
+    ids = page.forecasting.series_ids
+    offered = [ids.item(i).text() for i in range(ids.count()) if not ids.item(i).isHidden()]
+    assert offered == ["store", "promo"]          # not month (the time column), not price (decimals)

@@ -10,6 +10,7 @@ from PySide6.QtCore import Qt, Signal, Slot
 from PySide6.QtWidgets import (QComboBox, QFormLayout, QGroupBox, QLabel, QLineEdit, QListWidget,
                                QListWidgetItem, QToolButton, QVBoxLayout, QWidget)
 
+from app.core.label_profile import has_decimals
 from app.core.timeseries import describe_freq, parse_times, sample_contradiction, sample_freq
 from app.ui.wizard.base import FieldMessages
 from app.ui.wizard.fields import NumberEdit
@@ -102,7 +103,8 @@ class ForecastingGroup(QGroupBox):
 
     @Slot()
     def _offer_series_ids(self, *_) -> None:
-        """Every column but the time column may identify a series (ticked, it would be refused)."""
+        """Every column but the time column and measurements with decimals (a price, a temperature)
+        may identify a series; one already ticked stays offered."""
         time_column = self.time_column.currentText().strip()
         self.series_ids.blockSignals(True)
         for i in range(self.series_ids.count()):
@@ -110,7 +112,9 @@ class ForecastingGroup(QGroupBox):
             is_time = item.text() == time_column
             if is_time:
                 item.setCheckState(Qt.CheckState.Unchecked)
-            item.setHidden(is_time)
+            measured = self._sample is not None and item.text() in self._sample.columns \
+                and has_decimals(self._sample[item.text()]) and item.checkState() != Qt.CheckState.Checked
+            item.setHidden(is_time or measured)
         self.series_ids.blockSignals(False)
 
     @Slot()
