@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtWidgets import QWizard
 
 from app.ui.wizard import wizard as w
-from app.ui.wizard.base import ERROR_STYLE, TODO_STYLE
+from app.ui.styles import ERROR_STYLE, TODO_STYLE
 from app.ui.wording import count, readable
 
 from .clicks import click, click_next, click_tree_row, pick_dataset_and_label, type_into
@@ -19,13 +19,13 @@ def test_counts_and_code_names():
 
 
 def test_fresh_dataset_page_names_the_missing_label_without_red(qtbot, fake_window, titanic_csv):
-    window = fake_window(titanic_ds=titanic_csv)
+    window = fake_window(titanic_ds=titanic_csv, titanic_copy=titanic_csv)   # two: neither is chosen for the user
     click(qtbot, window.start_page.new_button)
     qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
     wizard = window.wizard
     click_next(qtbot, wizard, w.PAGE_DATASET)
     page = wizard.currentPage()
-    qtbot.waitUntil(lambda: page.datasets.topLevelItemCount() == 1, timeout=10_000)
+    qtbot.waitUntil(lambda: page.datasets.topLevelItemCount() == 2, timeout=10_000)
     label = page.messages.label_for("dataset")
     assert label.text() == "Dataset is required; choose one from the list, or add a file with Register new…"
     assert page.register_button.text() == "Register new…"
