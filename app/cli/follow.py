@@ -92,6 +92,8 @@ def print_summary(backend, run: rs.RunRecord, out=None) -> None:
     stop = run.properties.get("stop_reason")
     if stop:
         p(f"AutoML stopped: {stop}")
+    for line in run.warning_lines():
+        p(f"Warning: {line}")
     register = run.step("register")
     if register is not None and register.outputs.get("model"):
         p(f"Registered model {register.outputs['model']}")

@@ -108,6 +108,17 @@ class RunRecord:
     def step(self, name: str) -> StepRunRecord | None:
         return next((s for s in self.steps if s.name == name), None)
 
+    def warning_lines(self) -> list[str]:
+        """The warnings of the run's checks and steps as sentences, each once (the submit-time check
+        and the step may say the same thing; the 'warning: ' prefix is dropped)."""
+        raw = self.properties.get("warnings")
+        lines: list[str] = []
+        for item in raw if isinstance(raw, list) else [raw] if raw else []:
+            text = str(item).removeprefix("warning: ").strip()
+            if text and text not in lines:
+                lines.append(text)
+        return lines
+
     @property
     def duration_s(self) -> float | None:
         return elapsed(self.started_at, self.ended_at)

@@ -47,17 +47,6 @@ def _guardrail_text(item: dict) -> str:
     return text
 
 
-def warning_lines(run: RunRecord) -> list[str]:
-    """The run's warnings as sentences (the validator's 'warning: ' prefix dropped, repeats once)."""
-    raw = run.properties.get("warnings")
-    lines: list[str] = []
-    for item in raw if isinstance(raw, list) else [raw] if raw else []:
-        text = str(item).removeprefix("warning: ").strip()
-        if text and text not in lines:
-            lines.append(text)
-    return lines
-
-
 def compact_table(model) -> QTableView:
     view = QTableView()
     view.setModel(model)
@@ -142,7 +131,7 @@ class OverviewTab(QWidget):
         self.steps.set_steps(run.steps)
         self.parameters.set_rows(key_value_rows(run.parameters))
         self.guardrails.set_rows(guardrail_rows(run, artifacts))
-        lines = warning_lines(run)
+        lines = run.warning_lines()
         shown = lines[:MAX_WARNINGS] + ([f"… and {len(lines) - MAX_WARNINGS} more"] if len(lines) > MAX_WARNINGS else [])
         self.warnings.setText("\n".join(f"⚠ {line}" for line in shown))
         self.warnings.setToolTip("\n".join(lines) if len(lines) > MAX_WARNINGS else "")

@@ -163,3 +163,12 @@ def test_the_registered_model_records_the_statsforecast_it_was_trained_with(work
 
     packages = LocalBackend(workspace / "ws").get_model("SalesForecast", None).properties["packages"]
     assert packages["statsforecast"] == metadata.version("statsforecast")
+
+
+def test_runs_show_says_the_runs_warnings_each_once(workspace, capsys):
+    from app.backends.local.workspace import LocalBackend
+
+    run_id = LocalBackend(workspace / "ws").list_runs(None)[0].run_id
+    assert main(["--workspace", str(workspace / "ws"), "runs", "show", run_id]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines.count("Warning: automl.forecasting.freq: not set; inferred 'MS' from the data") == 1
