@@ -14,7 +14,9 @@ run per size stopped after N iterations (`iterations: N`), the yardstick a longe
 score should not fall below. `--keep DIR` keeps each step's output folder, events and log
 there. Prints per run: step wall
 time against budget + 5 % (+ 3 s), iterations (of them timed out), best validation score,
-the stop reason, peak RSS of the step process, and what the step skipped to keep the budget.
+the stop reason, peak RSS of the step process, and what the step skipped to keep the budget;
+with `--forecasting` also the seconds the saved model takes to forecast its whole horizon of
+every series.
 """
 from __future__ import annotations
 
@@ -96,9 +98,25 @@ def run_step(data: Path, tmp: Path, name: str, settings: AutoMLSettings) -> dict
     iterations = [json.loads(line) for line in events.read_text().splitlines()] if events.exists() else []
     iterations = [e for e in iterations if e.get("event") == "iteration"]
     return {"exit": proc.returncode, "wall": wall, "rss_gb": usage.ru_maxrss / 2**20,
+            "predict_s": _next_horizon_seconds(out / "model_data") if settings.task == "forecasting" else None,
             "iterations": len(iterations), "timed_out": sum(bool(e.get("timed_out")) for e in iterations),
             "best": summary.get("best_metric"), "stop": summary.get("stop_reason"),
             "algorithm": summary.get("best_algorithm"), "skipped": summary.get("skipped") or []}
+
+
+def _next_horizon_seconds(model_file: Path) -> float | None:
+    """Seconds the saved forecasting model takes to forecast its whole horizon of every series,
+    with intervals (what Predict's "next N periods" does)."""
+    import pickle
+
+    if not model_file.is_file():
+        return None
+    with open(model_file, "rb") as fh:
+        model = pickle.load(fh)
+    future = model.future_frame(model.horizon)
+    started = time.time()
+    model.predict_with_interval(future)
+    return time.time() - started
 
 
 def main() -> None:
@@ -154,7 +172,7 @@ def main() -> None:
     print(f"budget {args.budget:g} s (limit with slack {limit:.1f} s), {args.columns} columns, "
           f"max_cores_per_iteration {args.cores}, {os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
     cols = ["rows", "learners", "exit", "wall", "within", "iterations", "timed_out", "best", "algorithm", "stop",
-            "rss_gb"]
+            "rss_gb"] + (["predict_s"] if args.forecasting else [])
     print(table[cols].to_string(index=False, float_format=lambda v: f"{v:.3f}"))
     for r in rows:
         for message in r["skipped"]:

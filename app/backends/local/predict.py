@@ -191,7 +191,7 @@ class _ChunkPredictor:
         # Forecasting models take the future rows as they are (time, series ids, covariates) and
         # check them themselves; some give an interval around each forecast.
         self.forecasting = record.task == "forecasting"
-        self.intervals = self.forecasting and hasattr(model, "predict_interval")
+        self.intervals = self.forecasting and hasattr(model, "predict_with_interval")
         if self.intervals:
             self.added += INTERVAL_COLUMNS
         self.warnings: list[str] = []
@@ -233,13 +233,15 @@ class _ChunkPredictor:
             self.warnings.append(f"the input already had columns {', '.join(clashes)}; they were replaced")
         out = out.drop(columns=clashes)
         try:
-            out[PREDICTION] = self.model.predict(X)
+            if self.intervals:       # the forecast and its interval from one pass
+                out[PREDICTION], out[INTERVAL_COLUMNS[0]], out[INTERVAL_COLUMNS[1]] = \
+                    self.model.predict_with_interval(X)
+            else:
+                out[PREDICTION] = self.model.predict(X)
             if self.classes is not None:
                 proba = self.model.predict_proba(X)
                 for i, cls in enumerate(self.classes):
                     out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
-            if self.intervals:
-                out[INTERVAL_COLUMNS[0]], out[INTERVAL_COLUMNS[1]] = self.model.predict_interval(X)
             if self.forecasting and hasattr(self.model, "future_warnings"):
                 self.warnings += [w for w in self.model.future_warnings(X) if w not in self.warnings]
         except (ValueError, TypeError, KeyError) as exc:

@@ -172,3 +172,19 @@ def test_runs_show_says_the_runs_warnings_each_once(workspace, capsys):
     assert main(["--workspace", str(workspace / "ws"), "runs", "show", run_id]) == 0
     lines = capsys.readouterr().out.splitlines()
     assert lines.count("Warning: automl.forecasting.freq: not set; inferred 'MS' from the data") == 1
+
+
+def test_all_series_forecast_together_as_each_does_alone(workspace):
+    """The regression members forecast every series in one batch; it must split back exactly."""
+    import numpy as np
+
+    from app.backends.local.workspace import LocalBackend
+
+    with open(LocalBackend(workspace / "ws").get_model("SalesForecast", None).path, "rb") as fh:
+        model = pickle.load(fh)
+    future = _future(periods=5)
+    together = model.predict_with_interval(future)
+    for store, rows in future.groupby("store").groups.items():
+        alone = model.predict_with_interval(future.loc[rows])
+        for whole, part in zip(together, alone):
+            assert np.allclose(whole[np.asarray(rows)], part), store

@@ -70,6 +70,11 @@ class Forecaster:
         covariates at those steps, one row per step."""
         raise NotImplementedError
 
+    def forecast_many(self, requests: list[tuple]) -> list[np.ndarray]:
+        """`forecast(key, steps, future)` of each request, in order. One model across all series
+        answers them in one call: a call per series costs its fixed overhead thousands of times."""
+        return [np.asarray(self.forecast(key, steps, future), dtype=float) for key, steps, future in requests]
+
     def hyperparameters(self) -> dict:
         return {}
 
@@ -275,13 +280,23 @@ class RegressionForecaster(Forecaster):
         return max([*self.plan.lags, self.plan.window, 2 * self.plan.season, 4]) + 1
 
     def forecast(self, key, steps, future):
-        h = self.histories[key]
-        steps = np.asarray(steps)
-        t = np.full(len(steps), len(h.y) - 1)
-        target_times = pd.date_range(h.times[-1], periods=int(steps.max()) + 1, freq=self.plan.freq)[steps]
-        origin = h.covariates.iloc[np.zeros(len(steps), dtype=int)] if self.plan.at_origin else None
-        X = feat.rows(self.plan, key, h.y, h.scale, t, steps, target_times, future, origin)
-        return h.y[-1] + h.scale * self.model.predict(X)
+        return self.forecast_many([(key, steps, future)])[0]
+
+    def forecast_many(self, requests):
+        """All requests' feature rows in one matrix, one predict call, then split back."""
+        blocks, histories = [], []
+        for key, steps, future in requests:
+            h = self.histories[key]
+            steps = np.asarray(steps)
+            t = np.full(len(steps), len(h.y) - 1)
+            target_times = pd.date_range(h.times[-1], periods=int(steps.max()) + 1, freq=self.plan.freq)[steps]
+            origin = h.covariates.iloc[np.zeros(len(steps), dtype=int)] if self.plan.at_origin else None
+            blocks.append(feat.rows(self.plan, key, h.y, h.scale, t, steps, target_times, future, origin))
+            histories.append(h)
+        if not blocks:
+            return []
+        scaled = np.split(self.model.predict(np.vstack(blocks)), np.cumsum([len(b) for b in blocks])[:-1])
+        return [h.y[-1] + h.scale * part for h, part in zip(histories, scaled)]
 
     def hyperparameters(self) -> dict:
         return {**self.params, "features": self.plan.columns()}
@@ -302,9 +317,13 @@ class VotingEnsemble(Forecaster):
         return self
 
     def forecast(self, key, steps, future):
-        total = sum(w * np.asarray(m.forecast(key, steps, future), dtype=float)
-                    for (_, m), w in zip(self.members, self.weights))
-        return total / float(sum(self.weights))
+        return self.forecast_many([(key, steps, future)])[0]
+
+    def forecast_many(self, requests):
+        total = [np.zeros(len(steps)) for _, steps, _ in requests]
+        for (_, member), w in zip(self.members, self.weights):
+            total = [t + w * part for t, part in zip(total, member.forecast_many(requests))]
+        return [t / float(sum(self.weights)) for t in total]
 
     def hyperparameters(self) -> dict:
         return {"ensembled_iterations": [name for name, _ in self.members], "ensemble_weights": self.weights}

@@ -46,8 +46,7 @@ class ForecastModel:
 
     def _steps(self, keys: list[tuple], times: pd.Series) -> np.ndarray:
         steps = np.zeros(len(times), dtype=int)
-        for key in set(keys):
-            rows = [i for i, k in enumerate(keys) if k == key]
+        for key, rows in _rows_by_key(keys).items():
             last = self.last_times[key]
             grid = pd.date_range(last, periods=self.horizon + 1, freq=self.freq)
             position = grid.get_indexer(pd.DatetimeIndex(times.iloc[rows]))
@@ -112,23 +111,32 @@ class ForecastModel:
 
     # -- forecasts -------------------------------------------------------------------------------
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
-        keys, steps, cov = self._prepared(frame)
-        out = np.zeros(len(frame))
-        for key in set(keys):
-            rows = np.array([i for i, k in enumerate(keys) if k == key])
+        return self._forecast(*self._prepared(frame))
+
+    def _forecast(self, keys: list[tuple], steps: np.ndarray, cov: pd.DataFrame) -> np.ndarray:
+        groups = {key: np.array(rows) for key, rows in _rows_by_key(keys).items()}
+        requests = []
+        for key, rows in groups.items():
             future = cov.iloc[rows].copy()
             fill = self.last_covariates.get(key, {})
             for col in self.covariates:
                 future[col] = future[col].fillna(fill.get(col, np.nan))
-            out[rows] = self.forecaster.forecast(key, steps[rows], future)
+            requests.append((key, steps[rows], future))
+        out = np.zeros(len(keys))
+        for rows, pred in zip(groups.values(), self.forecaster.forecast_many(requests)):
+            out[rows] = pred
         return out
 
     def predict_interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
         """(lower, upper) of a 90% interval from the rolling-origin errors at each horizon step."""
-        keys, steps, _ = self._prepared(frame)
-        pred = self.predict(frame)
+        return self.predict_with_interval(frame)[1:]
+
+    def predict_with_interval(self, frame: pd.DataFrame) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(forecast, lower, upper), forecasting once."""
+        keys, steps, cov = self._prepared(frame)
+        pred = self._forecast(keys, steps, cov)
         width = np.array([INTERVAL_Z * self.sigmas[s - 1] * self.scales[k] for k, s in zip(keys, steps)])
-        return pred - width, pred + width
+        return pred, pred - width, pred + width
 
     def future_frame(self, periods: int) -> pd.DataFrame:
         """The next `periods` rows of every series, for "next N periods": the time column (written as
@@ -150,6 +158,14 @@ class ForecastModel:
         if values is None or value is None or pd.isna(value):
             return value
         return values[int(value)]
+
+
+def _rows_by_key(keys: list[tuple]) -> dict[tuple, list[int]]:
+    """Each series' row positions, in one pass (a scan per series was quadratic in the series count)."""
+    rows: dict[tuple, list[int]] = {}
+    for i, key in enumerate(keys):
+        rows.setdefault(key, []).append(i)
+    return rows
 
 
 def _name(key: tuple) -> str:

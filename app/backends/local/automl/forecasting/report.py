@@ -119,12 +119,17 @@ def forecast_table(run) -> dict:
     series, rolling, model = run.series, run.best_rolling, run.model
     h = run.fs.horizon
     pred = run.best.pred
+    charted = rolling.keys[:MAX_SERIES]
     future = model.future_frame(h)
-    final = model.predict(future)
-    lower, upper = model.predict_interval(future)
+    if run.fs.series_ids:        # only the charted series are forecast: a run may hold thousands
+        labels = list(zip(*(future[c].astype(str) for c in run.fs.series_ids)))
+        wanted = {tuple(map(str, k)) for k in charted}
+        future = future[[label in wanted for label in labels]].reset_index(drop=True)
+        labels = [label for label in labels if label in wanted]
+    final, lower, upper = model.predict_with_interval(future)
     keep_history = max(5 * h, 3 * run.plan.season, 60)
     out = []
-    for j, key in enumerate(rolling.keys[:MAX_SERIES]):
+    for j, key in enumerate(charted):
         times = series.times[key]
         start = max(0, len(times) - keep_history)
         mine = rolling.key_index == j
@@ -132,8 +137,8 @@ def forecast_table(run) -> dict:
         for fold in np.unique(rolling.fold[mine]):
             rows = mine & (rolling.fold == fold)
             folds.append({"times": [str(t) for t in times[rolling.position[rows]]], "forecast": pred[rows].tolist()})
-        rows = (future[run.fs.series_ids].astype(str).apply(tuple, axis=1) == tuple(map(str, key))).to_numpy() \
-            if run.fs.series_ids else np.ones(len(future), dtype=bool)
+        rows = np.array([label == tuple(map(str, key)) for label in labels]) if run.fs.series_ids \
+            else np.ones(len(future), dtype=bool)
         out.append({"series": _text(key), "times": [str(t) for t in times[start:]],
                     "actual": series.y[key][start:].tolist(), "folds": folds,
                     "horizon": {"times": [str(t) for t in future.loc[rows, run.fs.time_column]],

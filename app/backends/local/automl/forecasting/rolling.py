@@ -41,11 +41,12 @@ def rolling_forecasts(make, series, horizon: int, n_folds: int, step: int, deadl
     for i, cutoffs in enumerate(fold_cutoffs(lengths, horizon, n_folds, step)):
         histories = histories_upto(series, cutoffs)
         model: Forecaster = make().fit(histories, deadline)
-        for j, key in enumerate(keys):
+        requests = [(key, steps, series.covariates[key].iloc[cutoffs[key] + 1:cutoffs[key] + 1 + horizon])
+                    for key in keys]
+        for j, (key, pred) in enumerate(zip(keys, model.forecast_many(requests))):
             end = cutoffs[key]
-            future = series.covariates[key].iloc[end + 1:end + 1 + horizon]
             parts["y"].append(series.y[key][end + 1:end + 1 + horizon])
-            parts["pred"].append(np.asarray(model.forecast(key, steps, future), dtype=float))
+            parts["pred"].append(np.asarray(pred, dtype=float))
             parts["key_index"].append(np.full(horizon, j))
             parts["fold"].append(np.full(horizon, i))
             parts["step"].append(steps)
