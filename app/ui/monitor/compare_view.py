@@ -28,6 +28,16 @@ def list_run_choices(backend, sink=None) -> list[tuple[str, str]]:
             for r in backend.list_runs(None)]
 
 
+def _default_bars(task: str, primary: str, common: list[str]) -> set[str]:
+    """The primary metric and the first others. For regression and forecasting, the others are the
+    task's other primary metrics, all normalised: a bar in the label's units (a mean absolute
+    error in sales) would dwarf them. Classification's metrics are scores of one scale already."""
+    alike = [m for m in catalog.PRIMARY_METRICS.get(task, ()) if m in common and m != primary] \
+        if task in ("regression", "forecasting") else []
+    others = alike or [m for m in common if m != primary]
+    return {primary, *others[:MAX_DEFAULT_BARS - 1]}
+
+
 def _checked(widget: QListWidget) -> list[str]:
     return [widget.item(i).data(Qt.ItemDataRole.UserRole) for i in range(widget.count())
             if widget.item(i).checkState() == Qt.CheckState.Checked]
@@ -178,8 +188,7 @@ class CompareView(QWidget):
             combo.addItems(items)
             combo.setCurrentText(current if current in items else default)
             combo.blockSignals(False)
-        chosen_bars = set(_checked(self.bar_metrics)) & set(common) or \
-            {primary, *[m for m in common if m != primary][:MAX_DEFAULT_BARS - 1]}
+        chosen_bars = set(_checked(self.bar_metrics)) & set(common) or _default_bars(self._task(), primary, common)
         _fill_checklist(self.bar_metrics, [(m, m) for m in common], chosen_bars)
         self.refresh()
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from PySide6.QtCore import Qt
 
 from app.core import metrics as metrics_io
 from app.core import run_tables
@@ -109,3 +110,16 @@ def test_runs_of_another_task_are_left_out_and_said_why(qtbot, backend, runner):
     assert text.startswith("2 runs;") and "Left out 1 run of another task (regression)" in text, text
     bars = view.canvas.figure.axes[1]
     assert bars.get_ylim()[0] > 0, "bars of scores must be zoomed to the data, not start at 0"
+
+
+def test_regression_runs_compare_by_default_on_scores_of_one_scale(qtbot, backend, runner):
+    backend.add_run("r1", iterations=6, seed=0, task="regression")
+    backend.add_run("r2", iterations=6, seed=1, task="regression")
+    view = CompareView(backend, runner, ["r1", "r2"])
+    qtbot.addWidget(view)
+    with qtbot.waitSignal(view.compared, timeout=10_000):
+        pass
+    ticked = {view.bar_metrics.item(i).text() for i in range(view.bar_metrics.count())
+              if view.bar_metrics.item(i).checkState() == Qt.CheckState.Checked}
+    # not mean_absolute_error: in the label's units, its bar would dwarf the normalised ones
+    assert ticked == {"normalized_root_mean_squared_error", "r2_score", "spearman_correlation"}
