@@ -29,6 +29,7 @@ class ForecastingGroup(QGroupBox):
         super().__init__("Forecasting", parent)
         self._extra: dict = {}
         self._sample = None
+        self._checked_sample: tuple = (None, None)      # (what was asked of this sample, the answer)
         self.time_column = QComboBox()
         self.time_column.setEditable(True)
         self.horizon = NumberEdit(int, optional=False)
@@ -125,7 +126,7 @@ class ForecastingGroup(QGroupBox):
     def load(self, settings: dict | None, columns: list[str], sample=None) -> None:
         """Fill the fields from the block; `sample` (a frame of the data) lets the frequency be inferred."""
         settings = dict(settings or {})
-        self._sample = sample
+        self._sample, self._checked_sample = sample, (None, None)
         widgets = (self.time_column, self.series_ids, self.horizon, self.freq, self.holidays, self.target_lags,
                    self.window, self.seasonality, self.cv_step, self.short_series, self.feature_lags)
         for widget in widgets:
@@ -165,12 +166,17 @@ class ForecastingGroup(QGroupBox):
                 if self.series_ids.item(i).checkState() == Qt.CheckState.Checked]
 
     def _contradiction(self) -> str | None:
-        """What the preview sample proves wrong with the time column (said at the field, as an error)."""
+        """What the preview sample proves wrong with the time column (said at the field, as an error).
+        Kept for the same choices: each edit asks twice (the note, then the page's validation), and
+        each answer parses the sample's times."""
         time_column = self.time_column.currentText().strip()
         if self._sample is None or not time_column:
             return None
-        return sample_contradiction(self._sample, time_column, self.checked_series_ids(),
-                                    aggregated=bool(self._extra.get("target_aggregation_function")))
+        ids, aggregated = self.checked_series_ids(), bool(self._extra.get("target_aggregation_function"))
+        asked = (time_column, tuple(ids), aggregated)
+        if self._checked_sample[0] != asked:
+            self._checked_sample = (asked, sample_contradiction(self._sample, time_column, ids, aggregated))
+        return self._checked_sample[1]
 
     def _show_inferred(self) -> None:
         if self.freq.text().strip() or self._sample is None or not self.time_column.currentText().strip() \
