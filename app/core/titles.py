@@ -1,7 +1,9 @@
-"""Axes titles that fit their axes: wrapped at spaces, and smaller when one word is still too long.
+"""Axes titles and y-axis labels that fit their axes: wrapped at spaces, and smaller when one
+word is still too long.
 
 A chart in a narrow pane (the run view's Charts tab beside the forecast) cut its title at both
-ends: "normalized_root_mean_squared_error (lower is better)" is wider than the axes.
+ends: "normalized_root_mean_squared_error (lower is better)" is wider than the axes. Compare's
+y-axis label ("best normalized_root_mean_squared_error so far") was taller than its axes.
 """
 from __future__ import annotations
 
@@ -12,19 +14,26 @@ SMALLEST_POINTS = 7.0
 
 
 def fit_titles(figure) -> None:
-    """Refit every axes' title to the axes' width at the figure's current size."""
-    figure_px = figure.get_figwidth() * figure.dpi
+    """Refit every axes' title to the axes' width, and its y-axis label to their height, at the
+    figure's current size."""
+    width_px, height_px = figure.get_figwidth() * figure.dpi, figure.get_figheight() * figure.dpi
     for ax in figure.axes:
-        title = ax.title
-        fitted = getattr(ax, "_title_fit", None)
-        text = title.get_text()
-        if fitted is None or text != fitted[1]:          # set since the last fit: that is the full title
-            fitted = (text, text, title.get_fontsize())
-        full, _, points = fitted
-        chars = max(8, int(ax.get_position().width * figure_px / (points * figure.dpi / 72 * CHAR_WIDTH)))
-        lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
-        longest = max((len(line) for line in lines), default=0)
-        title.set_fontsize(max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points)
-        wrapped = "\n".join(lines)
-        title.set_text(wrapped)
-        ax._title_fit = (full, wrapped, points)
+        box = ax.get_position()
+        _fit(ax, ax.title, "_title_fit", box.width * width_px, figure.dpi)
+        _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
+
+
+def _fit(ax, text, memo: str, room_px: float, dpi: float) -> None:
+    """Wrap `text` to `room_px` along its run; `memo` on the axes keeps the unwrapped text and size."""
+    fitted = getattr(ax, memo, None)
+    current = text.get_text()
+    if fitted is None or current != fitted[1]:          # set since the last fit: that is the full text
+        fitted = (current, current, text.get_fontsize())
+    full, _, points = fitted
+    chars = max(8, int(room_px / (points * dpi / 72 * CHAR_WIDTH)))
+    lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
+    longest = max((len(line) for line in lines), default=0)
+    text.set_fontsize(max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points)
+    wrapped = "\n".join(lines)
+    text.set_text(wrapped)
+    setattr(ax, memo, (full, wrapped, points))

@@ -116,31 +116,50 @@ def test_core_plotting_imports_neither_qt_nor_pyplot():
     assert out.split() == ["False", "False"]
 
 
-def test_a_title_wider_than_its_axes_is_wrapped_and_shrunk_to_fit_and_unwrapped_when_room_returns():
+def _agg_axes():
     from matplotlib.backends.backend_agg import FigureCanvasAgg
-
-    from app.core.titles import fit_titles
 
     figure = plotting.new_figure()
     FigureCanvasAgg(figure)
-    ax = figure.add_subplot()
+    return figure, figure.add_subplot()
+
+
+def _fits(figure, ax, text, along: str) -> bool:
+    """Whether `text` spans no more than its axes along `along` ("width" or "height"), within margins."""
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    return getattr(text.get_window_extent(renderer), along) <= getattr(ax.get_window_extent(renderer), along) * 1.15
+
+
+def test_a_title_wider_than_its_axes_is_wrapped_and_shrunk_to_fit_and_unwrapped_when_room_returns():
+    from app.core.titles import fit_titles
+
+    figure, ax = _agg_axes()
     plotting.plot_metric_iterations(ax, [0, 1], [0.2, 0.1], [0.2, 0.1], "normalized_root_mean_squared_error", 1)
     full = ax.get_title()
-
-    def title_fits() -> bool:
-        renderer = figure.canvas.get_renderer()
-        box, axes_box = ax.title.get_window_extent(renderer), ax.get_window_extent(renderer)
-        return box.width <= axes_box.width * 1.15        # centred over the axes, within their margins
-
     figure.set_size_inches(2.6, 3)
-    figure.canvas.draw()
-    assert not title_fits()                               # as drawn before: cut at both ends
+    assert not _fits(figure, ax, ax.title, "width")       # as drawn before: cut at both ends
     fit_titles(figure)
-    figure.canvas.draw()
-    assert title_fits() and ax.get_title().replace("\n", " ") == full
+    assert _fits(figure, ax, ax.title, "width") and ax.get_title().replace("\n", " ") == full
     figure.set_size_inches(12, 3)
     fit_titles(figure)
     assert ax.get_title() == full
     ax.set_title("feature importance")                    # a new title replaces the fitted one
     fit_titles(figure)
     assert ax.get_title() == "feature importance"
+
+
+def test_a_y_axis_label_taller_than_its_axes_is_wrapped_to_their_height():
+    from app.core.titles import fit_titles
+
+    figure, ax = _agg_axes()
+    curves = {"a": ([0, 1], [0.2, 0.1]), "b": ([0, 1], [0.3, 0.2])}
+    plotting.plot_best_so_far_curves(ax, curves, "normalized_root_mean_squared_error")
+    full = ax.get_ylabel()
+    figure.set_size_inches(6, 2.6)
+    assert not _fits(figure, ax, ax.yaxis.label, "height")   # as drawn before: cut at the top and bottom
+    fit_titles(figure)
+    assert _fits(figure, ax, ax.yaxis.label, "height") and ax.get_ylabel().replace("\n", " ") == full
+    figure.set_size_inches(6, 12)
+    fit_titles(figure)
+    assert ax.get_ylabel() == full

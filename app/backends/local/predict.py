@@ -66,7 +66,7 @@ def predict_file(backend, name: str, version: int | None, data_path, out_path, s
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
-    warnings += predictor.warnings
+    warnings += predictor.all_warnings()
     return {"model": f"{record.name}:{record.version}", "rows": rows, "output": str(out_path),
             "columns": predictor.added, "warnings": warnings, "dataprep": params is not None,
             "chunks": chunks, "seconds": round(time.time() - started, 3)}
@@ -195,6 +195,17 @@ class _ChunkPredictor:
         if self.intervals:
             self.added += INTERVAL_COLUMNS
         self.warnings: list[str] = []
+        self.findings: dict[str, tuple[set[str], int]] = {}
+
+    def all_warnings(self) -> list[str]:
+        """The warnings of every chunk, the future rows' findings summed over the chunks."""
+        described = self.model.describe_findings(self.findings) if self.findings else []
+        return self.warnings + described
+
+    def _add_findings(self, found: dict[str, tuple[set[str], int]]) -> None:
+        for col, (unseen, gaps) in found.items():
+            seen, counted = self.findings.get(col, (set(), 0))
+            self.findings[col] = (seen | unseen, counted + gaps)
 
     def _classes(self) -> list | None:
         if self.record.task not in ("classification", "") or not hasattr(self.model, "predict_proba"):
@@ -242,8 +253,8 @@ class _ChunkPredictor:
                 proba = self.model.predict_proba(X)
                 for i, cls in enumerate(self.classes):
                     out[f"{PROBABILITY_PREFIX}{cls}"] = proba[:, i]
-            if self.forecasting and hasattr(self.model, "future_warnings"):
-                self.warnings += [w for w in self.model.future_warnings(X) if w not in self.warnings]
+            if self.forecasting and hasattr(self.model, "future_findings"):
+                self._add_findings(self.model.future_findings(X))
         except (ValueError, TypeError, KeyError) as exc:
             raise UserInputError(f"model {self.record.name}:{self.record.version} cannot predict on this data: "
                                  f"{exc}") from None

@@ -156,6 +156,19 @@ def test_future_rows_with_a_gap_in_a_covariate_are_forecast_and_the_gap_is_said(
     assert pd.read_csv(out).prediction.notna().all()
 
 
+def test_gaps_in_a_file_predicted_in_chunks_are_said_once_with_their_total(workspace, capsys):
+    frame = _future()
+    frame.loc[[0, 5, 10], "promo"] = None                  # one gap in each of three chunks of four rows
+    path, out = workspace / "future.csv", workspace / "out.csv"
+    frame.to_csv(path, index=False)
+    code = main(["--workspace", str(workspace / "ws"), "predict", "SalesForecast", str(path), "-o", str(out),
+                 "--chunk-rows", "4"])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert [line for line in err.splitlines() if "promo" in line] == [
+        "warning: promo: 3 rows have no value; each series' last known value was used"]
+
+
 def test_the_registered_model_records_the_statsforecast_it_was_trained_with(workspace):
     from importlib import metadata
 

@@ -92,22 +92,34 @@ class ForecastModel:
     def future_warnings(self, frame: pd.DataFrame) -> list[str]:
         """What `predict` reads otherwise than written: covariate values it has not seen in training,
         and gaps, both taken as each series' last known value."""
-        found = []
+        return self.describe_findings(self.future_findings(frame))
+
+    def future_findings(self, frame: pd.DataFrame) -> dict[str, tuple[set[str], int]]:
+        """Per covariate the model reads: (values unseen in training, rows with no value). Kept
+        apart from their wording so a file predicted in chunks is reported once, in sums."""
         used = self.covariates if self.forecaster.uses_covariates else []
+        found = {}
         for col in (c for c in used if c in frame.columns):
             values = frame[col]
             known = self.categories.get(col)
-            if known is not None:
-                unseen = sorted({str(v) for v in values.dropna()} - set(known))
-                if unseen:
-                    shown = ", ".join(f"'{v}'" for v in unseen[:MAX_LISTED])
-                    found.append(f"{col}: {shown} not in the training data (it had {', '.join(known[:MAX_LISTED])}"
-                                 f"{' …' if len(known) > MAX_LISTED else ''}); read as each series' last known value")
+            unseen = {str(v) for v in values.dropna()} - set(known) if known is not None else set()
             gaps = int(values.isna().sum())
+            if unseen or gaps:
+                found[col] = (unseen, gaps)
+        return found
+
+    def describe_findings(self, findings: dict[str, tuple[set[str], int]]) -> list[str]:
+        lines = []
+        for col, (unseen, gaps) in findings.items():
+            if unseen:
+                known = self.categories.get(col, [])
+                shown = ", ".join(f"'{v}'" for v in sorted(unseen)[:MAX_LISTED])
+                lines.append(f"{col}: {shown} not in the training data (it had {', '.join(known[:MAX_LISTED])}"
+                             f"{' …' if len(known) > MAX_LISTED else ''}); read as each series' last known value")
             if gaps:
                 rows = "1 row has" if gaps == 1 else f"{gaps} rows have"
-                found.append(f"{col}: {rows} no value; each series' last known value was used")
-        return found
+                lines.append(f"{col}: {rows} no value; each series' last known value was used")
+        return lines
 
     # -- forecasts -------------------------------------------------------------------------------
     def predict(self, frame: pd.DataFrame) -> np.ndarray:
