@@ -13,17 +13,19 @@ CHAR_WIDTH = 0.56          # of the font size: DejaVu Sans' mean advance, close 
 SMALLEST_POINTS = 7.0
 
 
-def fit_titles(figure) -> None:
+def fit_titles(figure) -> bool:
     """Refit every axes' title to the axes' width, and its y-axis label to their height, at the
-    figure's current size."""
+    figure's current size and axes positions. Whether any text changed."""
     width_px, height_px = figure.get_figwidth() * figure.dpi, figure.get_figheight() * figure.dpi
+    changed = False
     for ax in figure.axes:
         box = ax.get_position()
-        _fit(ax, ax.title, "_title_fit", box.width * width_px, figure.dpi)
-        _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
+        changed |= _fit(ax, ax.title, "_title_fit", box.width * width_px, figure.dpi)
+        changed |= _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
+    return changed
 
 
-def _fit(ax, text, memo: str, room_px: float, dpi: float) -> None:
+def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     """Wrap `text` to `room_px` along its run; `memo` on the axes keeps the unwrapped text and size."""
     fitted = getattr(ax, memo, None)
     current = text.get_text()
@@ -33,7 +35,10 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> None:
     chars = max(8, int(room_px / (points * dpi / 72 * CHAR_WIDTH)))
     lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
     longest = max((len(line) for line in lines), default=0)
-    text.set_fontsize(max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points)
+    size = max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points
     wrapped = "\n".join(lines)
+    changed = (wrapped, size) != (current, text.get_fontsize())
+    text.set_fontsize(size)
     text.set_text(wrapped)
     setattr(ax, memo, (full, wrapped, points))
+    return changed

@@ -81,6 +81,11 @@ class PlotCanvasWidget(QWidget):
         if self._frozen_after_draw:
             self._frozen_after_draw = False
             self.figure.set_layout_engine("none")
+            # The layout may have moved the axes since the texts were fitted (a resize fits them
+            # to the old positions): fit them to the laid-out axes, and draw once more if that
+            # changed one. The layout is frozen now, so the second draw settles.
+            if fit_titles(self.figure):
+                self.canvas.draw_idle()
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)

@@ -123,3 +123,28 @@ def test_regression_runs_compare_by_default_on_scores_of_one_scale(qtbot, backen
               if view.bar_metrics.item(i).checkState() == Qt.CheckState.Checked}
     # not mean_absolute_error: in the label's units, its bar would dwarf the normalised ones
     assert ticked == {"normalized_root_mean_squared_error", "r2_score", "spearman_correlation"}
+
+
+def test_the_best_so_far_axis_label_fits_the_chart_when_the_window_is_made_shorter(qtbot, backend, runner):
+    backend.add_run("r1", iterations=6, seed=0, task="regression")
+    backend.add_run("r2", iterations=6, seed=1, task="regression")
+    view = CompareView(backend, runner, ["r1", "r2"])
+    qtbot.addWidget(view)
+    view.resize(1000, 900)
+    view.show()
+    with qtbot.waitSignal(view.compared, timeout=10_000):
+        pass
+    figure = view.canvas.figure
+    curves_ax = figure.axes[0]
+    full = "best normalized_root_mean_squared_error so far"
+    qtbot.waitUntil(lambda: curves_ax.get_ylabel() == full, timeout=5000)
+
+    view.resize(1000, 600)                          # as a user drags the window's edge up
+
+    def label_fits() -> bool:
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        return curves_ax.yaxis.label.get_window_extent(renderer).height \
+            <= curves_ax.get_window_extent(renderer).height * 1.15
+    qtbot.waitUntil(lambda: "\n" in curves_ax.get_ylabel() and label_fits(), timeout=5000)
+    assert curves_ax.get_ylabel().replace("\n", " ") == full
