@@ -1,12 +1,14 @@
-"""Axes titles and y-axis labels that fit their axes: wrapped at spaces, and smaller when one
-word is still too long.
+"""Axes titles and y-axis labels that fit their axes: wrapped at spaces, smaller when one word
+is still too long, and broken after underscores when even the smallest size does not fit it.
 
 A chart in a narrow pane (the run view's Charts tab beside the forecast) cut its title at both
 ends: "normalized_root_mean_squared_error (lower is better)" is wider than the axes. Compare's
-y-axis label ("best normalized_root_mean_squared_error so far") was taller than its axes.
+y-axis label ("best normalized_root_mean_squared_error so far") was taller than its axes, and
+in a window under about 480 px tall the metric's name alone did not fit its axes at 7 pt.
 """
 from __future__ import annotations
 
+import re
 import textwrap
 
 CHAR_WIDTH = 0.56          # of the font size: DejaVu Sans' mean advance, close enough for a budget
@@ -35,6 +37,9 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     chars = max(8, int(room_px / (points * dpi / 72 * CHAR_WIDTH)))
     lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
     longest = max((len(line) for line in lines), default=0)
+    if longest > chars and points * chars / longest < SMALLEST_POINTS:
+        lines = _wrap_at_underscores(full, int(chars * points / SMALLEST_POINTS))
+        longest = max(len(line) for line in lines)
     size = max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points
     wrapped = "\n".join(lines)
     changed = (wrapped, size) != (current, text.get_fontsize())
@@ -42,3 +47,19 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     text.set_text(wrapped)
     setattr(ax, memo, (full, wrapped, points))
     return changed
+
+
+def _wrap_at_underscores(full: str, chars: int) -> list[str]:
+    """`full` in lines of at most `chars` (where it can), breaking at spaces and after underscores:
+    metric names are long snake_case words that textwrap keeps whole. Packed as tightly as
+    textwrap packs words, so the label takes no more lines than it must."""
+    lines, current = [], ""
+    for word in full.split():
+        for i, part in enumerate(re.findall(r"[^_]*_|[^_]+", word)):
+            joiner = "" if i else " "
+            if current and len(current) + len(joiner) + len(part) > chars:
+                lines.append(current)
+                current = part
+            else:
+                current = current + joiner + part if current else part
+    return [*lines, current] if current else lines

@@ -163,3 +163,22 @@ def test_a_y_axis_label_taller_than_its_axes_is_wrapped_to_their_height():
     figure.set_size_inches(6, 12)
     fit_titles(figure)
     assert ax.get_ylabel() == full
+
+
+def test_a_metric_name_too_long_for_its_axes_at_the_smallest_size_is_broken_after_underscores():
+    from app.core.titles import fit_titles
+
+    figure, ax = _agg_axes()
+    curves = {"a": ([0, 1], [0.2, 0.1]), "b": ([0, 1], [0.3, 0.2])}
+    plotting.plot_best_so_far_curves(ax, curves, "normalized_root_mean_squared_error")
+    full = ax.get_ylabel()
+    figure.set_size_inches(6, 1.6)                # axes about 65 px high, as in Compare under 480 px tall
+    fit_titles(figure)
+    figure.canvas.draw()                          # then again once the layout has placed the axes, as the canvas does
+    fit_titles(figure)
+    label = ax.get_ylabel()
+    assert "_\n" in label and label.replace("_\n", "_").replace("\n", " ") == full
+    assert _fits(figure, ax, ax.yaxis.label, "height")
+    figure.set_size_inches(6, 12)
+    fit_titles(figure)
+    assert ax.get_ylabel() == full

@@ -10,6 +10,7 @@ from app.core.titles import fit_titles
 
 
 FIXED_MARGINS = {"left": 0.14, "right": 0.94, "bottom": 0.12, "top": 0.9}
+LAYOUT_PASSES = 3          # layouts after a resize at most: each refits the texts to the axes it placed
 
 
 class PlotCanvasWidget(QWidget):
@@ -34,6 +35,7 @@ class PlotCanvasWidget(QWidget):
             layout.addWidget(self.toolbar)
         layout.addWidget(self.canvas, 1)
         self._frozen_after_draw = False
+        self._layout_passes = 0
         self.canvas.mpl_connect("draw_event", self._on_draw)
         self.canvas.mpl_connect("resize_event", lambda _event: fit_titles(self.figure))
 
@@ -76,16 +78,25 @@ class PlotCanvasWidget(QWidget):
         if self.auto_layout:
             self.figure.set_layout_engine("constrained")
             self._frozen_after_draw = True
+            self._layout_passes = 0
 
     def _on_draw(self, _event) -> None:
         if self._frozen_after_draw:
             self._frozen_after_draw = False
             self.figure.set_layout_engine("none")
+            self._layout_passes += 1
             # The layout may have moved the axes since the texts were fitted (a resize fits them
-            # to the old positions): fit them to the laid-out axes, and draw once more if that
-            # changed one. The layout is frozen now, so the second draw settles.
+            # to the old positions): fit them to the laid-out axes. If that changed one, lay out
+            # again around the refitted texts (a label wrapped into more lines is wider, and the
+            # margins kept from before cut it at the figure's edge; a title in more lines takes
+            # height from its axes), a bounded number of times so the draws settle.
             if fit_titles(self.figure):
+                if self._layout_passes < LAYOUT_PASSES:
+                    self.figure.set_layout_engine("constrained")
+                    self._frozen_after_draw = True
                 self.canvas.draw_idle()
+                return
+        self._layout_passes = 0
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
