@@ -6,7 +6,8 @@ forecasts do on the holdout, over many windows.
 For each set of `forecast_quality.py` and each of its last K horizons, every first-round
 candidate of the pipeline (the baselines, ExponentialSmoothing as ETS and as Theta, AutoArima and
 the regression learners at their defaults) is fitted at the pipeline's rolling origins and on the
-whole training part; the rules below then choose from those stored forecasts. Prints each rule's
+whole training part; the rules below then choose from those stored forecasts, for all series at
+once as the pipeline does, or series by series. Prints each rule's
 MAE ratio to statsforecast's AutoETS per window and overall, and its paired difference from the
 pipeline's own rule with the standard error of that difference: a rule is better than the
 pipeline's only where the difference is well below zero in units of its error. `--store` keeps
@@ -78,7 +79,22 @@ def _mean_of(cands: dict, names: list[str]) -> np.ndarray:
     return np.mean([cands[n][2] for n in names], axis=0)
 
 
-def rules(cands: dict) -> dict[str, np.ndarray]:
+def _per_series_best(cands: dict, names: list[str], horizon: int) -> np.ndarray:
+    """Each series' holdout forecasts from whichever of `names` had that series' lowest
+    rolling-origin MAE. The stored forecasts are ordered origin, series, step (rolling) and
+    series, step (holdout)."""
+    y, _, holdout = next(iter(cands.values()))
+    n_series = len(holdout) // horizon
+    rolling_series = np.tile(np.repeat(np.arange(n_series), horizon), len(y) // len(holdout))
+    out = np.empty_like(holdout)
+    for k in range(n_series):
+        mine = rolling_series == k
+        best = min(names, key=lambda n: float(np.mean(np.abs(cands[n][0][mine] - cands[n][1][mine]))))
+        out[k * horizon:(k + 1) * horizon] = cands[best][2][k * horizon:(k + 1) * horizon]
+    return out
+
+
+def rules(cands: dict, horizon: int) -> dict[str, np.ndarray]:
     """Each rule's holdout forecasts."""
     y = next(iter(cands.values()))[0]
     ranked = sorted(cands, key=lambda n: _rmse(cands[n][1], y))
@@ -96,6 +112,8 @@ def rules(cands: dict) -> dict[str, np.ndarray]:
         "always ETS": cands["ExponentialSmoothing/ets"][2],
         "always AutoArima": cands["AutoArima"][2],
         "ETS + AutoArima": _mean_of(cands, ["ExponentialSmoothing/ets", "AutoArima"]),
+        "per-series stat": _per_series_best(cands, statistical, horizon),
+        "per-series any": _per_series_best(cands, ranked, horizon),
     }
 
 
@@ -126,7 +144,7 @@ def main(argv: list[str] | None = None) -> int:
                 continue
             base = float(np.mean(np.abs(found["autoets"] - found["truth"])))
             ratios[key] = {r: float(np.mean(np.abs(p - found["truth"]))) / base
-                           for r, p in rules(found["candidates"]).items()}
+                           for r, p in rules(found["candidates"], s.horizon).items()}
             print(f"{s.name[:40]:<40} -{window}h  " + "  ".join(f"{r} {v:.3f}" for r, v in ratios[key].items()),
                   flush=True)
     summarise(ratios, args.windows)
