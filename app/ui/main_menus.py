@@ -30,6 +30,7 @@ def build_menus(window) -> tuple[dict, dict]:
         "save_as": _action(window, f, "Save spec &as…", window.save_spec_as, std.SaveAs),
     }
     window.recent_menu = f.addMenu("&Recent")
+    window.recent_menu.aboutToShow.connect(window.refresh_recent)     # a spec deleted since the last look goes
     f.addSeparator()
     actions["export"] = _action(window, f, "&Export Python script…", window.export_script,
                                 tip="Write the equivalent Azure ML SDK v1 script")

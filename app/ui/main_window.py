@@ -92,7 +92,7 @@ class MainWindow(QMainWindow):
         rc.submit_failed.connect(self._submit_failed)
         rc.status_changed.connect(self._run_status)
         rc.run_failed.connect(lambda run_id, message, details: self.reporter.report(message, details))
-        self._refresh_recent()
+        self.refresh_recent()
         self._update_actions()
         self.resize(1200, 800)
         geometry = self.settings.geometry("main")
@@ -240,10 +240,11 @@ class MainWindow(QMainWindow):
             spec = load_spec(path)
         except Exception as exc:  # noqa: BLE001 - a bad file is reported, never fatal
             self.reporter.report(f"Could not open {path}:\n{exc}")
+            self.refresh_recent()
             return None
         self.spec, self.spec_path = spec, path
         self.settings.add_recent("specs", path)
-        self._refresh_recent()
+        self.refresh_recent()
         return self.edit_pipeline(spec)
 
     @Slot()
@@ -274,7 +275,7 @@ class MainWindow(QMainWindow):
     def _spec_saved(self, path: str) -> None:
         self.spec_path = path
         self.settings.add_recent("specs", path)
-        self._refresh_recent()
+        self.refresh_recent()
         self.statusBar().showMessage(f"Saved {path}", 5000)
 
     @Slot()
@@ -291,8 +292,11 @@ class MainWindow(QMainWindow):
                               on_result=lambda text: Path(path).write_text(text, encoding="utf-8"),
                               on_failed=self.reporter.report)
 
-    def _refresh_recent(self) -> None:
-        recent = self.settings.recent("specs")
+    @Slot()
+    def refresh_recent(self) -> None:
+        """The recent specs that are still there: one moved or deleted since is not offered (it
+        stays remembered, in case its drive comes back)."""
+        recent = [path for path in self.settings.recent("specs") if Path(path).is_file()]
         self.recent_menu.clear()
         for path in recent:
             self.recent_menu.addAction(path, lambda p=path: self.open_spec(p))

@@ -4,6 +4,7 @@ from __future__ import annotations
 import sys
 
 import pytest
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMenu, QTabWidget
 
 from app.core import runs
@@ -206,3 +207,27 @@ def test_switch_workspace_adopts_the_new_backend(qtbot, connected, tmp_path, mak
         dialog.button(dialog.WizardButton.FinishButton).click()  # connects, then opens
     assert changed.args == [other] and connected.backend is other
     assert "other" in connected.workspace_label.text()
+
+
+def test_recent_specs_offer_only_files_still_there(qtbot, ui_settings, fake_backend, tmp_path):
+    kept, deleted = tmp_path / "kept.yaml", tmp_path / "deleted.yaml"
+    for path in (kept, deleted):
+        save_spec(titanic_spec(), path)
+    window = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
+    qtbot.addWidget(window)
+    window.show()
+    for path in (kept, deleted):
+        window.open_spec(str(path)).close()
+    assert [a.text() for a in window.recent_menu.actions()] == [str(deleted), str(kept)]
+
+    deleted.unlink()                                  # removed outside the app while it runs
+    file_menu = window.menuBar().actions()[0].menu()
+    window.menuBar().setActiveAction(window.menuBar().actions()[0])
+    qtbot.waitUntil(file_menu.isVisible, timeout=5000)
+    file_menu.setActiveAction(window.recent_menu.menuAction())
+    qtbot.keyClick(file_menu, Qt.Key.Key_Right)       # opens the Recent submenu, as the arrow key does
+    qtbot.waitUntil(window.recent_menu.isVisible, timeout=5000)
+    assert [a.text() for a in window.recent_menu.actions()] == [str(kept)]
+    assert [window.start_page.recent.item(i).text() for i in range(window.start_page.recent.count())] == [str(kept)]
+    qtbot.keyClick(window.recent_menu, Qt.Key.Key_Escape)
+    assert ui_settings.recent("specs") == [str(deleted), str(kept)]     # still remembered, in case it comes back

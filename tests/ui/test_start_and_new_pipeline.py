@@ -108,7 +108,7 @@ def test_open_spec_starts_from_the_spec(qtbot, window, tmp_path):
     path = tmp_path / "kept.yaml"
     save_spec(spec, path)
     window.settings.add_recent("specs", str(path))
-    window._refresh_recent()
+    window.refresh_recent()
     recent = window.recent_menu.actions()[0]
     recent.trigger()
     qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
