@@ -10,10 +10,12 @@ from pathlib import Path
 from typing import Sequence
 
 from app.core import catalog
+from app.core.titles import set_tick_names
 
 POINT_COLOUR = "#1f77b4"
 BEST_COLOUR = "#d62728"
 LINE_COLOUR = "#ff7f0e"
+TICK_POINTS = 8.0          # a bar chart's metric names, before they are fitted to the room between the bars
 
 
 def direction_label(metric: str) -> str:
@@ -123,8 +125,7 @@ def plot_grouped_bars(ax, values: dict[str, dict[str, float | None]], metrics: S
         bars = ax.bar(xs, heights, width=width * 0.95, label=label)
         if len(runs) * len(metrics) <= 24:  # past that the value labels run into each other
             ax.bar_label(bars, fmt="%.3f", fontsize="xx-small", rotation=90, padding=2)
-    ax.set_xticks(range(len(metrics)))
-    ax.set_xticklabels(metrics, rotation=20, ha="right", fontsize="small")
+    set_tick_names(ax, list(metrics), TICK_POINTS)      # fitted to the room between the bars when drawn
     _zoom_to_bars(ax, [values[label].get(m) for label in runs for m in metrics])
     ax.grid(True, axis="y", alpha=0.3)
     ax.legend(loc="best", fontsize="small")

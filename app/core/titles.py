@@ -5,6 +5,8 @@ A chart in a narrow pane (the run view's Charts tab beside the forecast) cut its
 ends: "normalized_root_mean_squared_error (lower is better)" is wider than the axes. Compare's
 y-axis label ("best normalized_root_mean_squared_error so far") was taller than its axes, and
 in a window under about 480 px tall the metric's name alone did not fit its axes at 7 pt.
+Compare's bar chart named its bars with slanted metric names in one line each, which ran into
+each other and took most of a short window's height.
 """
 from __future__ import annotations
 
@@ -13,6 +15,9 @@ import textwrap
 
 CHAR_WIDTH = 0.56          # of the font size: DejaVu Sans' mean advance, close enough for a budget
 SMALLEST_POINTS = 7.0
+UPRIGHT_CHARS = 14          # per line of an x tick name stood on end
+LINE_HEIGHT = 1.2           # of the font size, a line of text with linespacing 1
+TICK_ROOM = 0.9             # of the space between two ticks, for one tick's name
 
 
 def fit_titles(figure) -> bool:
@@ -24,7 +29,43 @@ def fit_titles(figure) -> bool:
         box = ax.get_position()
         changed |= _fit(ax, ax.title, "_title_fit", box.width * width_px, figure.dpi)
         changed |= _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
+        changed |= _fit_tick_names(ax, box.width * width_px, figure.dpi)
     return changed
+
+
+def set_tick_names(ax, names: list[str], points: float) -> None:
+    """Name the x ticks 0..n-1 with `names` at `points`, refitted by `fit_titles` to the room
+    between the ticks: broken after underscores, smaller, and stood on end when upright ones
+    would still run into each other."""
+    ax._tick_names = (list(names), points)
+    ax.set_xticks(range(len(names)), labels=names, fontsize=points)
+    ax._tick_fit = None
+
+
+def _fit_tick_names(ax, width_px: float, dpi: float) -> bool:
+    names, points = getattr(ax, "_tick_names", None) or ((), 0.0)
+    fitted = getattr(ax, "_tick_fit", None)
+    if not names or [t.get_text() for t in ax.get_xticklabels()] != (fitted[0] if fitted else names):
+        return False            # the axes were cleared and drawn anew since: not these names' ticks
+    room = TICK_ROOM * width_px / len(names)
+    char_px = points * dpi / 72 * CHAR_WIDTH
+    chars = max(1, int(room / char_px))
+    texts = ["\n".join(wrap_at_underscores(name, max(chars, 3))) for name in names]
+    longest = max(len(line) for text in texts for line in text.split("\n"))
+    size, rotation = (points if longest <= chars else max(SMALLEST_POINTS, points * chars / longest)), 0
+    if longest * size * dpi / 72 * CHAR_WIDTH > room:
+        # Too wide upright even at the smallest size: stood on end, a name takes the width of its
+        # lines' height (slanted, it took about its length and ran into the next one).
+        texts = ["\n".join(wrap_at_underscores(name, UPRIGHT_CHARS)) for name in names]
+        lines = max(text.count("\n") + 1 for text in texts)
+        size = max(SMALLEST_POINTS, min(points, room / (lines * LINE_HEIGHT * dpi / 72)))
+        rotation = 90
+    fit = (texts, size, rotation)
+    if fit == fitted:
+        return False
+    ax.set_xticks(range(len(names)), labels=texts, fontsize=size, rotation=rotation, ha="center", linespacing=1.0)
+    ax._tick_fit = fit
+    return True
 
 
 def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
@@ -38,7 +79,7 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
     longest = max((len(line) for line in lines), default=0)
     if longest > chars and points * chars / longest < SMALLEST_POINTS:
-        lines = _wrap_at_underscores(full, int(chars * points / SMALLEST_POINTS))
+        lines = wrap_at_underscores(full, int(chars * points / SMALLEST_POINTS))
         longest = max(len(line) for line in lines)
     size = max(SMALLEST_POINTS, points * chars / longest) if longest > chars else points
     wrapped = "\n".join(lines)
@@ -49,7 +90,7 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     return changed
 
 
-def _wrap_at_underscores(full: str, chars: int) -> list[str]:
+def wrap_at_underscores(full: str, chars: int) -> list[str]:
     """`full` in lines of at most `chars` (where it can), breaking at spaces and after underscores:
     metric names are long snake_case words that textwrap keeps whole. Packed as tightly as
     textwrap packs words, so the label takes no more lines than it must."""

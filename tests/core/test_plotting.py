@@ -182,3 +182,21 @@ def test_a_metric_name_too_long_for_its_axes_at_the_smallest_size_is_broken_afte
     figure.set_size_inches(6, 12)
     fit_titles(figure)
     assert ax.get_ylabel() == full
+
+
+@pytest.mark.parametrize("width", [2.5, 4.0, 8.0])
+def test_a_bar_charts_metric_names_do_not_run_into_each_other(width):
+    from app.core.titles import fit_titles
+
+    figure, ax = _agg_axes()
+    figure.set_layout_engine("constrained")
+    names = ["normalized_mean_absolute_error", "normalized_root_mean_squared_error", "r2_score", "spearman_correlation"]
+    plotting.plot_grouped_bars(ax, {"a": dict.fromkeys(names, 0.5), "b": dict.fromkeys(names, 0.6)}, names)
+    figure.set_size_inches(width, 3)
+    for _ in range(2):                      # fitted, laid out, fitted again: as the canvas does on a resize
+        fit_titles(figure)
+        figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
+    assert all(left.x1 <= right.x0 for left, right in zip(boxes, boxes[1:])), [b.bounds for b in boxes]
+    assert [label.get_text().replace("\n", "") for label in ax.get_xticklabels()] == names
