@@ -155,3 +155,5 @@ def test_the_best_so_far_axis_label_fits_the_chart_when_the_window_is_made_short
     figure.canvas.draw()
     assert curves_ax.yaxis.label.get_window_extent(figure.canvas.get_renderer()).x0 >= 0, \
         "the wrapped label is wider: the layout must make room for it within the figure"
+    boxes = [t.get_window_extent(figure.canvas.get_renderer()) for t in figure.axes[1].get_xticklabels()]
+    assert len(boxes) >= 2 and all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), "bar names run into each other"
