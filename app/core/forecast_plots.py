@@ -79,9 +79,12 @@ def _forecast(ax, series: str, artifacts: dict) -> bool:
 
 
 def _horizon(ax, artifacts: dict) -> bool:
+    from matplotlib.ticker import MaxNLocator
+
     data = _data(artifacts, "forecast_horizon_error")
     steps, mae = data["steps"], data["mean_absolute_error"]
     ax.bar(steps, mae, color=HISTORY_COLOUR)
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))     # steps are whole periods, never 2.5
     ax.set_xlabel("periods ahead")
     ax.set_ylabel("mean absolute error")
     ax.set_title(f"Rolling-origin error by horizon step ({data.get('algorithm', '')})")

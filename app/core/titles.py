@@ -21,14 +21,15 @@ TICK_ROOM = 0.9             # of the space between two ticks, for one tick's nam
 
 
 def fit_titles(figure) -> bool:
-    """Refit every axes' title to the axes' width, and its y-axis label to their height, at the
-    figure's current size and axes positions. Whether any text changed."""
+    """Refit every axes' title and x-axis label to the axes' width, and its y-axis label to their
+    height, at the figure's current size and axes positions. Whether any text changed."""
     width_px, height_px = figure.get_figwidth() * figure.dpi, figure.get_figheight() * figure.dpi
     changed = False
     for ax in figure.axes:
         box = ax.get_position()
         changed |= _fit(ax, ax.title, "_title_fit", box.width * width_px, figure.dpi)
         changed |= _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
+        changed |= _fit(ax, ax.xaxis.label, "_xlabel_fit", box.width * width_px, figure.dpi)
         changed |= _fit_tick_names(ax, box.width * width_px, figure.dpi)
     return changed
 

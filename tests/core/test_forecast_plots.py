@@ -41,3 +41,28 @@ def test_leaderboard_marks_the_baselines():
     ticks = sorted((t.get_position()[1], t.get_text()) for t in ax.get_yticklabels())
     assert [text for _, text in ticks] == ["Naive (baseline)", "SeasonalNaive (baseline)", "ExponentialSmoothing"]
     assert artifact_plots.draw_chart(Figure().add_subplot(), "Error by horizon step", ARTIFACTS)
+
+
+def test_error_by_horizon_step_ticks_whole_periods_only():
+    figure = Figure()
+    ax = figure.add_subplot()
+    assert artifact_plots.draw_chart(ax, "Error by horizon step", ARTIFACTS)
+    figure.canvas.draw()
+    assert [t for t in ax.get_xticks() if 1 <= t <= 3] == [1, 2, 3]      # not 1.0, 1.5, 2.0, 2.5, 3.0
+
+
+def test_a_leaderboard_x_label_wider_than_its_axes_is_wrapped_to_their_width():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.core.titles import fit_titles
+
+    figure = Figure(figsize=(2.6, 3))
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    assert artifact_plots.draw_chart(ax, "Leaderboard vs baselines", ARTIFACTS)
+    full = ax.get_xlabel()
+    fit_titles(figure)
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    assert ax.xaxis.label.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width * 1.15
+    assert ax.get_xlabel().replace("_\n", "_").replace("\n", " ") == full

@@ -15,7 +15,9 @@ class ArtifactChartsPanel(QWidget):
         self.chart_combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToContents)   # long series names
         self.chart_combo.currentTextChanged.connect(self._on_chart_chosen)
         self.note = QLabel()
-        self.canvas = PlotCanvasWidget(self, auto_layout=False)
+        # Laid out around its texts: with fixed margins, a title wrapped into two lines and tick
+        # labels like "10000" were cut at the edges of a short or narrow pane.
+        self.canvas = PlotCanvasWidget(self)
         self._artifacts: dict = {}
         self._task = ""
         self._dirty = True

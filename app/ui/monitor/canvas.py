@@ -9,21 +9,15 @@ from PySide6.QtWidgets import QSizePolicy, QVBoxLayout, QWidget
 from app.core.titles import fit_titles
 
 
-FIXED_MARGINS = {"left": 0.14, "right": 0.94, "bottom": 0.12, "top": 0.9}
 LAYOUT_PASSES = 3          # layouts after a resize at most: each refits the texts to the axes it placed
 
 
 class PlotCanvasWidget(QWidget):
     """Hosts one Figure; callers draw on `axes()` then call `redraw()` (draw_idle)."""
 
-    def __init__(self, parent: QWidget | None = None, toolbar: bool = True, width: float = 6, height: float = 4,
-                 auto_layout: bool = True):
-        """`auto_layout`: constrained layout on relayout(); without it, fixed margins (cheaper to draw)."""
+    def __init__(self, parent: QWidget | None = None, toolbar: bool = True, width: float = 6, height: float = 4):
         super().__init__(parent)
-        self.auto_layout = auto_layout
-        self.figure = Figure(figsize=(width, height), layout="constrained" if auto_layout else None)
-        if not auto_layout:
-            self.figure.subplots_adjust(**FIXED_MARGINS)
+        self.figure = Figure(figsize=(width, height), layout="constrained")
         self._stale = False
         self.canvas = FigureCanvasQTAgg(self.figure)
         self.canvas.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Expanding)
@@ -49,10 +43,9 @@ class PlotCanvasWidget(QWidget):
         return [self.figure.add_subplot(rows, cols, i + 1) for i in range(rows * cols)]
 
     def clear(self) -> None:
-        """An empty figure with the default margins (a chart may have widened them)."""
+        """An empty figure, laid out anew around the next chart drawn on it."""
         self.figure.clear()
-        if not self.auto_layout:
-            self.figure.subplots_adjust(**FIXED_MARGINS)
+        self.relayout()
 
     def single_axes(self):
         return self.axes()[0]
@@ -75,10 +68,9 @@ class PlotCanvasWidget(QWidget):
     def relayout(self) -> None:
         """Lay the figure out once (constrained layout), then keep those positions for later
         draws: the layout costs more than drawing thousands of points, so live updates skip it."""
-        if self.auto_layout:
-            self.figure.set_layout_engine("constrained")
-            self._frozen_after_draw = True
-            self._layout_passes = 0
+        self.figure.set_layout_engine("constrained")
+        self._frozen_after_draw = True
+        self._layout_passes = 0
 
     def _on_draw(self, _event) -> None:
         if self._frozen_after_draw:

@@ -137,3 +137,23 @@ def test_an_unknown_run_stops_polling_and_says_so(qtbot, backend, runner):
     qtbot.waitUntil(lambda: not view.poller.is_active(), timeout=5000)
     assert "not in this workspace" in view.headline.text()
     assert "no run 'nope'" in view.problem.text()
+
+
+def test_an_artifact_chart_in_a_short_pane_keeps_its_title_and_tick_labels_inside(qtbot, live_view):
+    with qtbot.waitSignal(live_view.run_finished, timeout=10_000):
+        pass
+    panel = live_view.artifact_charts
+    qtbot.waitUntil(lambda: panel.drawn, timeout=5000)
+    live_view.resize(720, 400)                      # as a user makes the window small
+    figure = panel.canvas.figure
+
+    def texts_inside() -> bool:
+        figure.canvas.draw()
+        renderer = figure.canvas.get_renderer()
+        ax = figure.axes[0]
+        texts = [ax.title, ax.yaxis.label, *ax.get_yticklabels()]
+        boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
+        return all(b.x0 >= 0 and b.y1 <= figure.bbox.height for b in boxes)
+    for chart in panel.chart_names():
+        panel.show_chart(chart)
+        qtbot.waitUntil(texts_inside, timeout=5000)
