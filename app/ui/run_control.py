@@ -103,6 +103,9 @@ class RunControl(QObject):
 
     @Slot(object)
     def _submitted(self, run_id: str) -> None:
+        # The submission is over once its result is here, though its `finished` may come later:
+        # Cancel from now on means the run (it cancelled the finished job, and nothing happened).
+        self._submit_handle = None
         self.watch(run_id)
         self.submitted.emit(run_id)
 

@@ -16,9 +16,12 @@ from .wizard_steps import titanic_spec
 
 
 @pytest.fixture
-def window(qtbot, ui_settings, fake_backend):
+def window(qtbot, ui_settings, fake_backend, monkeypatch):
     win = mw.MainWindow(ui_settings, open_backend=lambda location, **o: fake_backend, with_monitor=False)
     qtbot.addWidget(win)
+    # pytest-qt closes the window before this fixture's teardown: a test that failed with a run
+    # still active would otherwise wait forever on the "Runs still active" question.
+    monkeypatch.setattr(win, "ask_about_active_runs", lambda run_ids: mw.CLOSE_KEEP)
     win.show()
     yield win
     win.run_control.set_backend(None)  # closing must not stop on the "runs still active" question
@@ -96,6 +99,15 @@ def test_cancel_action_cancels_active_run(qtbot, connected, fake_backend):
     connected.actions["cancel"].trigger()
     qtbot.waitUntil(lambda: fake_backend.cancelled == [submitted.args[0]], timeout=10_000)
     qtbot.waitUntil(lambda: connected.run_control.statuses[submitted.args[0]] == runs.CANCELED, timeout=10_000)
+
+
+def test_cancel_pressed_the_moment_the_run_is_submitted_cancels_the_run(qtbot, connected, fake_backend):
+    fake_backend.script = [runs.QUEUED, runs.RUNNING]
+    connected.spec = titanic_spec()
+    connected.run_submitted.connect(lambda _run_id: connected.actions["cancel"].trigger())
+    with qtbot.waitSignal(connected.run_submitted, timeout=10_000) as submitted:
+        connected.submit_current()
+    qtbot.waitUntil(lambda: fake_backend.cancelled == [submitted.args[0]], timeout=10_000)
 
 
 @pytest.mark.parametrize("decision, cancelled, closed", [(mw.CLOSE_CANCEL, True, True),
