@@ -34,6 +34,11 @@ def fit_titles(figure) -> bool:
     return changed
 
 
+def _char_px(points: float, dpi: float) -> float:
+    """The budgeted width of one character at `points`, in pixels."""
+    return points * dpi / 72 * CHAR_WIDTH
+
+
 def set_tick_names(ax, names: list[str], points: float) -> None:
     """Name the x ticks 0..n-1 with `names` at `points`, refitted by `fit_titles` to the room
     between the ticks: broken after underscores, smaller, and stood on end when upright ones
@@ -49,12 +54,11 @@ def _fit_tick_names(ax, width_px: float, dpi: float) -> bool:
     if not names or [t.get_text() for t in ax.get_xticklabels()] != (fitted[0] if fitted else names):
         return False            # the axes were cleared and drawn anew since: not these names' ticks
     room = TICK_ROOM * width_px / len(names)
-    char_px = points * dpi / 72 * CHAR_WIDTH
-    chars = max(1, int(room / char_px))
+    chars = max(1, int(room / _char_px(points, dpi)))
     texts = ["\n".join(wrap_at_underscores(name, max(chars, 3))) for name in names]
     longest = max(len(line) for text in texts for line in text.split("\n"))
     size, rotation = (points if longest <= chars else max(SMALLEST_POINTS, points * chars / longest)), 0
-    if longest * size * dpi / 72 * CHAR_WIDTH > room:
+    if longest * _char_px(size, dpi) > room:
         # Too wide upright even at the smallest size: stood on end, a name takes the width of its
         # lines' height (slanted, it took about its length and ran into the next one).
         texts = ["\n".join(wrap_at_underscores(name, UPRIGHT_CHARS)) for name in names]
@@ -76,7 +80,7 @@ def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:
     if fitted is None or current != fitted[1]:          # set since the last fit: that is the full text
         fitted = (current, current, text.get_fontsize())
     full, _, points = fitted
-    chars = max(8, int(room_px / (points * dpi / 72 * CHAR_WIDTH)))
+    chars = max(8, int(room_px / _char_px(points, dpi)))
     lines = textwrap.wrap(full, chars, break_long_words=False) if len(full) > chars else [full]
     longest = max((len(line) for line in lines), default=0)
     if longest > chars and points * chars / longest < SMALLEST_POINTS:

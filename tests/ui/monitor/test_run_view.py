@@ -154,6 +154,8 @@ def test_an_artifact_chart_in_a_short_pane_keeps_its_title_and_tick_labels_insid
         texts = [ax.title, ax.yaxis.label, *ax.get_yticklabels()]
         boxes = [t.get_window_extent(renderer) for t in texts if t.get_visible() and t.get_text()]
         return all(b.x0 >= 0 and b.y1 <= figure.bbox.height for b in boxes)
-    for chart in panel.chart_names():
-        panel.show_chart(chart)
+    qtbot.waitUntil(texts_inside, timeout=5000)
+    for index in range(1, len(panel.chart_names())):
+        qtbot.keyClick(panel.chart_combo, Qt.Key.Key_Down)     # the next chart, as the arrow key picks it
+        assert panel.chart_combo.currentIndex() == index
         qtbot.waitUntil(texts_inside, timeout=5000)
