@@ -10,6 +10,7 @@ from typing import Callable
 
 from app.core import forecast_plots
 from app.core.plotting import draw_message
+from app.core.titles import set_bar_names
 
 CLASSIFICATION_CHARTS = ("ROC", "Precision-recall", "Calibration", "Confusion matrix",
                          "Confusion matrix (normalised)", "Feature importance")
@@ -162,7 +163,9 @@ def _feature_importance(ax, artifacts, top: int = 20) -> bool:
     pairs = sorted(((str(k), float(v)) for k, v in pairs if v is not None), key=lambda p: abs(p[1]))[-top:]
     if not pairs:
         return False
-    ax.barh([p[0] for p in pairs], [p[1] for p in pairs], color="#1f77b4")
+    rows = list(range(len(pairs)))          # the most important at the top
+    ax.barh(rows, [p[1] for p in pairs], color="#1f77b4")
+    set_bar_names(ax, rows, [p[0] for p in pairs])
     _room_for_labels(ax, max(len(p[0]) for p in pairs))
     ax.set_xlabel("importance")
     ax.set_title(f"Feature importance (top {len(pairs)})")

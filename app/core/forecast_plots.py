@@ -12,6 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.core import catalog
+from app.core.titles import set_bar_names
 
 FORECAST_PREFIX = "Forecast — "
 HORIZON_CHART = "Error by horizon step"
@@ -101,9 +102,8 @@ def _leaderboard(ax, artifacts: dict) -> bool:
     rows = list(range(len(names)))[::-1]          # best at the top
     colours = [BASELINE_COLOUR if n in baselines else HISTORY_COLOUR for n in names]
     ax.barh(rows, values, color=colours)
-    ax.set_yticks(rows)
     labels = [f"{n} (baseline)" if n in baselines else n for n in names]
-    ax.set_yticklabels(labels)
+    set_bar_names(ax, rows, labels)         # fitted to the room between the bars when drawn
     from app.core.artifact_plots import _room_for_labels   # late: artifact_plots imports this module
 
     _room_for_labels(ax, max(len(t) for t in labels))

@@ -6,10 +6,12 @@ ends: "normalized_root_mean_squared_error (lower is better)" is wider than the a
 y-axis label ("best normalized_root_mean_squared_error so far") was taller than its axes, and
 in a window under about 480 px tall the metric's name alone did not fit its axes at 7 pt.
 Compare's bar chart named its bars with slanted metric names in one line each, which ran into
-each other and took most of a short window's height.
+each other and took most of a short window's height. The leaderboard's and feature importance's
+bar names, one per row, ran into each other in a pane under about 330 px tall.
 """
 from __future__ import annotations
 
+import math
 import re
 import textwrap
 
@@ -31,6 +33,7 @@ def fit_titles(figure) -> bool:
         changed |= _fit(ax, ax.yaxis.label, "_ylabel_fit", box.height * height_px, figure.dpi)
         changed |= _fit(ax, ax.xaxis.label, "_xlabel_fit", box.width * width_px, figure.dpi)
         changed |= _fit_tick_names(ax, box.width * width_px, figure.dpi)
+        changed |= _fit_bar_names(ax, box.height * height_px, figure.dpi)
     return changed
 
 
@@ -70,6 +73,36 @@ def _fit_tick_names(ax, width_px: float, dpi: float) -> bool:
         return False
     ax.set_xticks(range(len(names)), labels=texts, fontsize=size, rotation=rotation, ha="center", linespacing=1.0)
     ax._tick_fit = fit
+    return True
+
+
+def set_bar_names(ax, rows: list[float], names: list[str], points: float = 9.0) -> None:
+    """Name the y ticks at `rows` (a horizontal bar chart's bars) with `names` at `points`,
+    refitted by `fit_titles` to the room between the rows: smaller, and when even the smallest
+    size does not fit, only every k-th name is shown, counted from the top row (the best)."""
+    ax._bar_names = (list(rows), list(names), points)
+    ax.set_yticks(rows, labels=names, fontsize=points)
+    ax._bar_fit = None
+
+
+def _fit_bar_names(ax, height_px: float, dpi: float) -> bool:
+    rows, names, points = getattr(ax, "_bar_names", None) or ((), (), 0.0)
+    fitted = getattr(ax, "_bar_fit", None)
+    if not names or [t.get_text() for t in ax.get_yticklabels()] != (fitted[0] if fitted else names):
+        return False            # the axes were cleared and drawn anew since: not these names' ticks
+    low, high = ax.get_ylim()
+    step = min((abs(b - a) for a, b in zip(rows, rows[1:])), default=abs(high - low))
+    room = TICK_ROOM * height_px * step / (abs(high - low) or 1.0)
+    line_px = LINE_HEIGHT * dpi / 72            # per point of font size
+    size = max(SMALLEST_POINTS, min(points, room / line_px))
+    every = max(1, math.ceil(size * line_px / room)) if room > 0 else len(names)
+    top = max(range(len(rows)), key=lambda i: rows[i])
+    texts = [name if (top - i) % every == 0 else "" for i, name in enumerate(names)]
+    fit = (texts, size)
+    if fit == fitted:
+        return False
+    ax.set_yticks(rows, labels=texts, fontsize=size)
+    ax._bar_fit = fit
     return True
 
 

@@ -1,6 +1,7 @@
 """Forecasting charts from artifacts: one forecast chart per series, the horizon and leaderboard charts."""
 from __future__ import annotations
 
+import pytest
 from matplotlib.figure import Figure
 
 from app.core import artifact_plots
@@ -66,3 +67,41 @@ def test_a_leaderboard_x_label_wider_than_its_axes_is_wrapped_to_their_width():
     renderer = figure.canvas.get_renderer()
     assert ax.xaxis.label.get_window_extent(renderer).width <= ax.get_window_extent(renderer).width * 1.15
     assert ax.get_xlabel().replace("_\n", "_").replace("\n", " ") == full
+
+
+ALGORITHMS = ["VotingEnsemble", "LightGBM", "ExponentialSmoothing", "AutoArima", "XGBoostRegressor", "ElasticNet",
+              "RandomForest", "ExtremeRandomTrees", "Theta", "SeasonalAverage", "Average", "SeasonalNaive", "Naive"]
+BAR_CHARTS = {
+    "forecast_leaderboard": {"data": {"metric": "normalized_root_mean_squared_error", "algorithms": ALGORITHMS,
+                                      "values": [0.01 * (i + 1) for i in range(len(ALGORITHMS))],
+                                      "baselines": ["SeasonalNaive", "Naive"]}},
+    "feature_importance": {"data": {f"sales_lag_{i}": 1.0 / i for i in range(1, 21)}},
+}
+
+
+@pytest.mark.parametrize("chart", ["Leaderboard vs baselines", "Feature importance"])
+@pytest.mark.parametrize("height", [1.6, 2.5, 8.0])
+def test_a_bar_charts_row_names_do_not_run_into_each_other(chart, height):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.core.titles import fit_titles
+
+    figure = Figure(figsize=(6, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    assert artifact_plots.draw_chart(ax, chart, BAR_CHARTS)
+    full = [t.get_text() for t in ax.get_yticklabels()]
+    for _ in range(2):                      # fitted, laid out, fitted again: as the canvas does on a resize
+        fit_titles(figure)
+        figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    shown = sorted(((box.y0, box.y1, text) for box, text in
+                    ((label.get_window_extent(renderer), label.get_text()) for label in ax.get_yticklabels())
+                    if text), reverse=True)
+    assert all(lower[1] <= upper[0] for upper, lower in zip(shown, shown[1:])), shown
+    texts = [t.get_text() for t in ax.get_yticklabels()]
+    assert [t for t in texts if t] == [name for name, t in zip(full, texts) if t]   # each name on its own bar
+    ticks = list(ax.get_yticks())
+    assert texts[ticks.index(max(ticks))] == full[ticks.index(max(ticks))]     # the top bar, the best, is named
+    if height >= 8.0:
+        assert texts == full
