@@ -58,6 +58,40 @@ def compact_table(model) -> QTableView:
     return view
 
 
+class WrappingTableView(QTableView):
+    """A compact table whose texts wrap and whose rows are as tall as their texts: the last
+    column (the guardrails' details, sentences long) takes the width left, and each other column
+    its text's width up to a share of the view. Cut at the pane's edge, a detail could only be
+    read by widening the column."""
+
+    COLUMN_SHARE = 0.3
+
+    def __init__(self, model):
+        super().__init__()
+        self.setModel(model)
+        self.verticalHeader().hide()
+        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
+        self.setAlternatingRowColors(True)
+        self.setWordWrap(True)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
+        self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.horizontalHeader().setMinimumSectionSize(30)     # the default, about 100 px, overflows a narrow pane
+        model.modelReset.connect(self._fit_columns)
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit_columns()
+
+    def _fit_columns(self) -> None:
+        most = int(self.viewport().width() * self.COLUMN_SHARE)
+        for column in range(self.model().columnCount() - 1):
+            wanted = max(self.sizeHintForColumn(column), self.horizontalHeader().sectionSizeHint(column))
+            self.setColumnWidth(column, min(wanted, most))
+        last = self.model().columnCount() - 1
+        if last >= 0:
+            self.horizontalHeader().setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
+
+
 def _boxed(title: str, widget: QWidget) -> QGroupBox:
     box = QGroupBox(title)
     layout = QVBoxLayout(box)
@@ -93,12 +127,13 @@ class OverviewTab(QWidget):
 
         left = QSplitter(Qt.Orientation.Vertical)
         left.addWidget(_boxed("Parameters", compact_table(self.parameters)))
-        left.addWidget(_boxed("Guardrails", compact_table(self.guardrails)))
+        left.addWidget(_boxed("Guardrails", WrappingTableView(self.guardrails)))
         left.addWidget(_boxed("Recorded properties", compact_table(self.properties)))
         body = QSplitter(Qt.Orientation.Horizontal)
         body.addWidget(left)
         body.addWidget(_boxed("Settings (pipeline spec)", self.settings))
-        body.setSizes([420, 420])
+        left.setSizes([150, 300, 150])          # the guardrails' wrapped sentences need the height
+        body.setSizes([520, 380])
 
         layout = QVBoxLayout(self)
         layout.addWidget(self.headline)

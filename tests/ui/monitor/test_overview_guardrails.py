@@ -1,0 +1,42 @@
+"""The Guardrails table of a run's Overview shows each guardrail and its details whole: wrapped in the
+width the pane leaves, each row as tall as its text, at any width the user drags the window to."""
+from __future__ import annotations
+
+import pytest
+from PySide6.QtCore import QRect, Qt
+from PySide6.QtWidgets import QTableView
+
+from app.core.runs import COMPLETED, RunRecord
+from app.ui.monitor.overview_tab import OverviewTab
+
+GUARDRAILS = [
+    {"name": "Validation split handling", "status": "Done",
+     "description": "Validation used rolling-origin cross-validation: 3 origins 12 period(s) apart, each "
+                    "forecasting 12 period(s) ahead.", "details": []},
+    {"name": "Missing timestamps imputation", "status": "Alerted",
+     "description": "2 missing timestamps were filled on the 'QS-OCT' grid.",
+     "details": [{"series": "north", "filled": 2, "first": "1990-01-01"}]},
+    {"name": "Baseline comparison", "status": "Passed",
+     "description": "The best model (VotingEnsemble) scores 0.01891 against Naive's 0.02898.", "details": []},
+]
+
+
+@pytest.mark.parametrize("width", [1100, 700, 480])
+def test_every_guardrails_details_are_shown_whole(qtbot, width):
+    tab = OverviewTab()
+    qtbot.addWidget(tab)
+    tab.resize(1100, 700)
+    tab.show()
+    tab.show_run(RunRecord("r1", "exp", status=COMPLETED), {"guardrails": GUARDRAILS})
+    tab.resize(width, 700)                       # as the user drags the window's edge
+    qtbot.wait(50)
+    view = next(v for v in tab.findChildren(QTableView) if v.model() is tab.guardrails)
+    qtbot.waitUntil(lambda: view.horizontalScrollBar().maximum() == 0, timeout=2000)
+    cells = [tab.guardrails.index(row, column) for row in range(tab.guardrails.rowCount())
+             for column in range(tab.guardrails.columnCount())]
+    for index in cells:
+        text, rect = index.data(), view.visualRect(index)
+        assert text and rect.right() <= view.viewport().width()
+        needed = view.fontMetrics().boundingRect(QRect(0, 0, rect.width() - 8, 10_000),
+                                                 Qt.TextFlag.TextWordWrap, text).height()
+        assert needed <= rect.height(), (text, needed, rect.height())
