@@ -307,13 +307,18 @@ class VotingEnsemble(Forecaster):
 
     name = "VotingEnsemble"
 
-    def __init__(self, members: list[tuple[str, Forecaster]], weights: list[float]):
+    def __init__(self, members: list[tuple[str, Forecaster]], weights: list[float], fitted: set[str] = frozenset()):
+        """`fitted`: the names of members already fitted on the histories the ensemble's first
+        fit is given; that fit leaves them as they are."""
         self.members, self.weights = members, weights
         self.uses_covariates = any(m.uses_covariates for _, m in members)
+        self._fitted = set(fitted)
 
     def fit(self, histories, deadline=None):
-        for _, member in self.members:
-            member.fit(histories, deadline)
+        for name, member in self.members:
+            if name not in self._fitted:
+                member.fit(histories, deadline)
+        self._fitted = set()            # a later fit, on other histories, fits every member
         return self
 
     def forecast(self, key, steps, future):

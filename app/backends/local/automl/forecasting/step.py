@@ -38,7 +38,7 @@ from app.core.runs import COMPLETED, FAILED, IterationRecord
 from app.core.timeseries import season_length
 
 REPORT_SECONDS = 2.0              # kept for the charts, guardrails and summary at the end
-ENSEMBLE_SHARE = 0.1              # of the experiment timeout, kept for the VotingEnsemble
+REFIT_MARGIN = 1.3                # a fit on all data against one rolling origin's: more rows, and noise
 ENSEMBLE_CANDIDATES = 12
 FEATURE_PREPROCESSOR = "TimeSeriesTransformer"
 
@@ -84,6 +84,7 @@ class ForecastRun:
         self.series = self.origins = self.plan = None
         self.rolling_rule = ""
         self._stop = threading.Event()
+        self._out_of_time = False
         self._last_end = time.time()
 
     # -- stop file and hard deadline ---------------------------------------------------------
@@ -211,20 +212,24 @@ class ForecastRun:
         return ordered
 
     def _search_deadline(self) -> float:
-        """When the search must end: room left for the ensemble's refits and the reports. Until an
-        iteration has given a model the whole timeout is the search's, since a run must end with one."""
+        """When the search must end: room left for the reports and for refitting, on all data, the
+        members of the VotingEnsemble the trials so far would give (the best's fit is reused, so an
+        ensemble of the best alone needs none). Until an iteration has given a model the whole
+        timeout is the search's, since a run must end with one."""
         if self.budget.seconds is None:
             return math.inf
         if self.model is None:
             return self.budget.deadline()
-        fits = sorted((t.fit_seconds for t in self.trials if t.pred is not None), reverse=True)
-        ensemble = ENSEMBLE_SHARE * self.budget.seconds + sum(fits[:2]) if self.ensemble else 0.0
-        return self.budget.deadline(ensemble + REPORT_SECONDS)
+        members = self._ensemble_members()[0] if self.ensemble else []
+        return self.budget.deadline(self._refit_seconds(members) + REPORT_SECONDS)
+
+    def _refit_seconds(self, members: list[Trial]) -> float:
+        return REFIT_MARGIN * sum(t.fit_seconds for t in members if t is not self.best)
 
     def _limit_reached(self) -> str | None:
         if self._stop.is_set():
             return "canceled"
-        if time.time() >= self._search_deadline():
+        if self._out_of_time or time.time() >= self._search_deadline():
             return "timeout"
         s, best = self.settings, self.best
         if s.experiment_exit_score is not None and best is not None and not catalog.better(
@@ -236,14 +241,22 @@ class ForecastRun:
             return "early_stopping"
         return None
 
-    def _iteration_deadline(self) -> float:
-        own = time.time() + self.iteration_seconds if self.iteration_seconds else math.inf
-        return min(own, self._search_deadline())
+    def _iteration_deadline(self) -> tuple[float, bool]:
+        """When the iteration's rolling origins must end, and whether that is the search's end
+        rather than the iteration timeout. Before the search's deadline by the share that leaves
+        its refit on all data (about one more origin's fit) room, should it improve: else the last
+        iteration's refit would start at the deadline and be lost."""
+        now = time.time()
+        own = now + self.iteration_seconds if self.iteration_seconds else math.inf
+        search = self._search_deadline()
+        if math.isfinite(search):
+            search = now + max(0.0, search - now) * self.n_folds / (self.n_folds + REFIT_MARGIN)
+        return (search, True) if search <= own else (own, False)
 
     def _try(self, candidate: schedule.Candidate) -> None:
         make = self.maker(candidate)
         started = time.time()
-        deadline = self._iteration_deadline()
+        deadline, at_search_end = self._iteration_deadline()
         # Checked between fits, and interrupted inside one by the alarm: the iteration timeout is a hard limit.
         self.alarm.arm(deadline)
         try:
@@ -251,8 +264,12 @@ class ForecastRun:
                 rolling = rolling_forecasts(make, self.series, self.fs.horizon, self.n_folds, self.origins.step,
                                             deadline if math.isfinite(deadline) else None)
         except (IterationTimeout, AlarmTimeout):
+            # Cut at the search's end, the next ones would be too: the search ends here, not in a
+            # row of iterations each given less time than the last.
+            self._out_of_time |= at_search_end
+            limit = "experiment timeout" if at_search_end else "iteration timeout"
             self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
-                         failure=f"stopped after {time.time() - started:.0f} s at the iteration or experiment timeout")
+                         failure=f"stopped after {time.time() - started:.0f} s at the {limit}")
             return
         except Exception as exc:  # noqa: BLE001 - one failing algorithm must not end the run
             self._commit(Trial(len(self.trials), candidate.algorithm, candidate.params, None), {},
@@ -264,7 +281,9 @@ class ForecastRun:
                       fit_seconds=(time.time() - started) / self.n_folds)
         self._score_and_commit(trial, rolling, rolling.pred)
 
-    def _score_and_commit(self, trial: Trial, rolling: RollingForecasts, pred: np.ndarray) -> None:
+    def _score_and_commit(self, trial: Trial, rolling: RollingForecasts, pred: np.ndarray, final=None) -> None:
+        """Score `trial`'s rolling-origin forecasts; an improving one is fitted on all data, as
+        `final` (a forecaster, some of its parts fitted already) or else as a new one."""
         if not np.isfinite(pred).all():
             self._commit(trial, {}, failure="the forecasts hold NaN or infinite values")
             return
@@ -274,17 +293,31 @@ class ForecastRun:
             self.best is None or catalog.better(self.metric, trial.value, self.best.value))
         model = None
         if improved:
+            started = time.time()
+            # Also a hard limit: the reports after the search need their time, and an improving
+            # iteration near the search's end would otherwise refit past the timeout.
+            deadline = self.budget.deadline(REPORT_SECONDS)
+            self.alarm.arm(deadline)
             try:
-                model = self._final_model(trial.make(), rolling, pred)
+                with self.alarm.fitting():
+                    model = self._final_model(final or trial.make(), rolling, pred,
+                                              deadline if math.isfinite(deadline) else None)
+            except (IterationTimeout, AlarmTimeout):
+                self._commit(trial, metrics, failure=f"its refit on all data was stopped after "
+                             f"{time.time() - started:.0f} s at the experiment timeout")
+                return
             except Exception as exc:  # noqa: BLE001 - the refit on all data failed: not a usable best
                 self._commit(trial, metrics, failure=f"refit on all data failed: {type(exc).__name__}: {exc}")
                 return
+            finally:
+                self.alarm.disarm()
         self._commit(trial, metrics, model=model, rolling=rolling if improved else None)
 
-    def _final_model(self, forecaster, rolling: RollingForecasts, pred: np.ndarray) -> ForecastModel:
+    def _final_model(self, forecaster, rolling: RollingForecasts, pred: np.ndarray,
+                     deadline: float | None = None) -> ForecastModel:
         series = self.series
         full = histories_upto(series, {k: len(series.y[k]) - 1 for k in series.keys})
-        forecaster.fit(full, None)
+        forecaster.fit(full, deadline)
         return ForecastModel(
             forecaster, time_column=self.fs.time_column, series_ids=self.fs.series_ids,
             label=self.settings.label_column_name, freq=series.freq, horizon=self.fs.horizon,
@@ -332,9 +365,10 @@ class ForecastRun:
             print(f"      iteration {trial.iteration} failed: {failure}", file=sys.stderr, flush=True)
 
     # -- ensemble --------------------------------------------------------------------------
-    def _ensemble(self) -> None:
-        """Greedy selection (`ensemble.greedy_weights`) over the rolling-origin forecasts of the best
-        iteration of each algorithm (one per algorithm keeps the candidates diverse)."""
+    def _ensemble_members(self) -> tuple[list[Trial], dict[int, int]]:
+        """Greedy selection (`ensemble.greedy_weights`) over the rolling-origin forecasts of the
+        best iteration of each algorithm (one per algorithm keeps the candidates diverse): the
+        members picked, heaviest first, and how often each was picked (by iteration)."""
         sign = 1 if catalog.is_minimised(self.metric) else -1
         ranked = sorted((t for t in self.trials if t.pred is not None and t.value is not None),
                         key=lambda t: sign * t.value)
@@ -345,14 +379,22 @@ class ForecastRun:
                 seen.add(kind)
                 pool.append(t)
         pool = pool[:ENSEMBLE_CANDIDATES]
+        if not pool or self.best_rolling is None:
+            return [], {}
         picks = greedy_weights(self.best_rolling.y, [t.pred for t in pool])
         counts = {t.iteration: n for t, n in zip(pool, picks) if n}
-        chosen = sorted((t for t in pool if t.iteration in counts), key=lambda t: -counts[t.iteration])
+        return sorted((t for t in pool if t.iteration in counts), key=lambda t: -counts[t.iteration]), counts
+
+    def _ensemble(self) -> None:
+        chosen, counts = self._ensemble_members()
         # Its members are refitted on all data: keep the heaviest-weighted ones whose refits fit in the time left.
-        while len(chosen) > 2 and not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
-            chosen.pop()
-        if not self.budget.fits(sum(t.fit_seconds for t in chosen) + REPORT_SECONDS):
-            self.outputs.warning(self.budget.skip("VotingEnsemble", sum(t.fit_seconds for t in chosen)))
+        while len(chosen) > 2 and not self.budget.fits(self._refit_seconds(chosen) + REPORT_SECONDS):
+            chosen.pop(next(i for i in range(len(chosen) - 1, -1, -1) if chosen[i] is not self.best))
+        if not chosen:
+            return
+        refits = self._refit_seconds(chosen)
+        if refits > 0 and not self.budget.fits(refits + REPORT_SECONDS):
+            self.outputs.warning(self.budget.skip("VotingEnsemble", refits))
             return
         weights = [float(counts[t.iteration]) for t in chosen]
         pred = sum(w * t.pred for t, w in zip(chosen, weights)) / sum(weights)
@@ -361,7 +403,11 @@ class ForecastRun:
                   "ensembled_algorithms": [t.algorithm for t in chosen]}
         trial = Trial(len(self.trials), "VotingEnsemble", params, None,
                       make=lambda: VotingEnsemble([(n, t.make()) for n, t in zip(names, chosen)], weights))
-        self._score_and_commit(trial, self.best_rolling, pred)
+        # The best member is fitted on all data already: its fit is reused, not repeated.
+        reused = {str(self.best.iteration)} & set(names) if self.model is not None else set()
+        final = VotingEnsemble([(n, self.model.forecaster if n in reused else t.make()) for n, t in zip(names, chosen)],
+                               weights, fitted=reused)
+        self._score_and_commit(trial, self.best_rolling, pred, final)
 
     # -- outputs ---------------------------------------------------------------------------
     def write_summary(self) -> None:
