@@ -2,6 +2,8 @@
 gave, parameters, settings, guardrails and other recorded properties."""
 from __future__ import annotations
 
+import re
+
 from PySide6.QtGui import QFont, QFontDatabase
 from PySide6.QtWidgets import (QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPlainTextEdit, QSplitter, QTableView,
                                QVBoxLayout, QWidget)
@@ -15,6 +17,7 @@ from app.ui.monitor.steps_graph import StepsGraphWidget
 from app.ui.styles import WARNING_STYLE
 
 MAX_WARNINGS = 6       # shown as lines; the rest in the tooltip
+CELL_PADDING = 4       # px each side of a table cell's text, about what the styles keep
 
 
 def guardrail_rows(run: RunRecord, artifacts: dict | None) -> list[dict]:
@@ -58,6 +61,11 @@ def compact_table(model) -> QTableView:
     return view
 
 
+def breakable_words(text) -> list[str]:
+    """The pieces a wrapped cell's text can break between: at spaces, and after hyphens as Qt does."""
+    return [word for word in re.split(r"\s+|(?<=-)", str(text or "")) if word]
+
+
 class WrappingTableView(QTableView):
     """A compact table whose texts wrap and whose rows are as tall as their texts: the last
     column (the guardrails' details, sentences long) takes the width left, and each other column
@@ -82,11 +90,17 @@ class WrappingTableView(QTableView):
         super().resizeEvent(event)
         self._fit_columns()
 
+    def _longest_word(self, column: int) -> int:
+        metrics, model = self.fontMetrics(), self.model()
+        words = (word for row in range(model.rowCount()) for word in breakable_words(model.index(row, column).data()))
+        return max((metrics.horizontalAdvance(word) for word in words), default=0) + 2 * CELL_PADDING
+
     def _fit_columns(self) -> None:
-        most = int(self.viewport().width() * self.COLUMN_SHARE)
+        share = int(self.viewport().width() * self.COLUMN_SHARE)
         for column in range(self.model().columnCount() - 1):
             wanted = max(self.sizeHintForColumn(column), self.horizontalHeader().sectionSizeHint(column))
-            self.setColumnWidth(column, min(wanted, most))
+            # Never narrower than its longest word, which would be cut off ("timesta…") rather than wrapped.
+            self.setColumnWidth(column, min(wanted, max(share, self._longest_word(column))))
         last = self.model().columnCount() - 1
         if last >= 0:
             self.horizontalHeader().setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
