@@ -10,6 +10,7 @@ from app.core.runs import ModelVersion
 from app.ui.registry.deletion import DeletionFlow
 from app.ui.registry.model_details import details_html, forecasting_of
 from app.ui.registry.models_table import MODEL_ROLE, ModelsProxy, ModelsTableModel
+from app.ui.wording import count
 
 NOTE_STYLE = "color: #666;"
 
@@ -143,7 +144,7 @@ class ModelsView(QWidget):
         wanted = self.pending_selection or ((selected.name, selected.version) if selected else (None, None))
         self.pending_selection = None
         self.model.set_models(models)
-        text = (f"{len(models)} model versions" if models else
+        text = (count(len(models), "model version") if models else
                 "No models registered yet: a pipeline with a register step adds one.")
         self.message.setText(f"{self.note} {text}" if self.note else text)
         self.note = ""

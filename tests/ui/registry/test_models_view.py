@@ -33,6 +33,7 @@ def test_lists_versions_with_lineage_size_and_creation(view, shared):
     html = view.details.toHtml()
     assert "Trained with" in html and "scikit-learn" in html and "saved parameters are applied" in html
     assert view.predict_button.isEnabled() and view.delete_button.isEnabled()
+    assert view.message.text() == "1 model version"
 
 
 def test_details_mark_package_versions_that_differ(view):
