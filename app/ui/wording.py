@@ -28,6 +28,11 @@ _SETTING = re.compile(r"\b(?:automl\.|register\.|parameters\.)?(" + "|".join(
 _LEARNER = re.compile(r"\b(" + "|".join(sorted(LEARNER_NAMES, key=len, reverse=True)) + r")\b")
 
 
+def missing_share(pct: float) -> str:
+    """"20% missing"; a share under 1% in tenths, since "0% missing" read as none at all."""
+    return f"{pct:.1f}% missing" if 0 < pct < 0.95 else f"{pct:.0f}% missing"
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun in the number it needs: count(1, "run") -> "1 run"."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"

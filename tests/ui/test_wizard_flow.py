@@ -1,7 +1,10 @@
 """Clicking through the wizard on the fake backend produces the expected spec."""
 from __future__ import annotations
 
+from PySide6.QtCore import Qt
+
 from app.ui.wizard import wizard as w
+from app.ui.wizard.dataprep_page import COL_NAME, COL_TYPE
 
 from .wizard_steps import connect_local, go_next, register_and_pick, set_budget
 
@@ -18,6 +21,10 @@ def test_click_through_builds_spec(qtbot, make_wizard, fake_backend, titanic_csv
     prep.apply_suggestions()
     assert "PassengerId" in wizard.spec.data_prep.options["drop"]
     assert "Age" in wizard.spec.data_prep.options["impute_random"]
+    types = {prep.table.item(r, COL_NAME).data(Qt.ItemDataRole.UserRole): prep.table.item(r, COL_TYPE).text()
+             for r in range(prep.table.rowCount())}
+    assert types["Embarked"] == "text, 0.2% missing, 3 distinct"          # 2 of 891: not "0% missing"
+    assert (types["Age"], types["Fare"]) == ("decimal, 20% missing, 88 distinct", "decimal, 0% missing, 248 distinct")
     go_next(qtbot, wizard, w.PAGE_AUTOML)
     set_budget(wizard)
     assert wizard.currentPage().isComplete()

@@ -12,6 +12,7 @@ from app.core.spec import BUNDLED_DATAPREP, DataPrepSpec, Problem
 from app.ui.file_dialogs import open_file
 from app.ui.wheel_guard import guard_wheel
 from app.ui.wizard.base import SpecPage
+from app.ui.wording import missing_share
 
 FILL_CHOICES = (("", "leave gaps"), ("impute_random", "random observed value"),
                 ("fill_zero", "zero"), ("fill_unknown", "'unknown'"))
@@ -125,7 +126,7 @@ class DataPrepPage(SpecPage):
             name.setData(Qt.ItemDataRole.UserRole, p.name)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, COL_NAME, name)
-            kind = QTableWidgetItem(f"{p.dtype}, {p.missing_pct:.0f}% missing, {p.distinct} distinct")
+            kind = QTableWidgetItem(f"{p.dtype}, {missing_share(p.missing_pct)}, {p.distinct} distinct")
             kind.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, COL_TYPE, kind)
             drop = QCheckBox()
