@@ -78,6 +78,10 @@ def test_azure_automatic_validation_rule(tmp_path, rows, method, folds):
         assert plan.n_splits == folds
     else:
         assert plan.validation_size == 0.1
+    # read as the rule a sentence names: "Validation used …", "searching … with …"
+    assert plan.validation_rule == (f"{folds}-fold cross-validation, chosen automatically for {rows:,} rows "
+                                    "(10 folds under 1,000 rows, 3 up to 20,000)" if folds else
+                                    "a 10% holdout, chosen automatically for more than 20,000 rows")
 
 
 def test_explicit_validation_settings_win(tmp_path):

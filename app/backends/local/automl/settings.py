@@ -151,11 +151,11 @@ def choose_validation(plan: Plan, n_rows: int, min_class_count: int | None) -> N
         plan.validation_rule = f"{s.n_cross_validations}-fold cross-validation (n_cross_validations)"
     elif n_rows > 20000:
         plan.eval_method, plan.validation_size = "holdout", 0.1
-        plan.validation_rule = "automatic: more than 20,000 rows, so a 10% holdout"
+        plan.validation_rule = "a 10% holdout, chosen automatically for more than 20,000 rows"
     else:
         plan.eval_method = "cv"
         plan.n_splits = 10 if n_rows < 1000 else 3
-        plan.validation_rule = (f"automatic: {n_rows} rows, so {plan.n_splits}-fold cross-validation "
+        plan.validation_rule = (f"{plan.n_splits}-fold cross-validation, chosen automatically for {n_rows:,} rows "
                                 "(10 folds under 1,000 rows, 3 up to 20,000)")
     if plan.eval_method == "cv" and min_class_count is not None and min_class_count < plan.n_splits:
         plan.warnings.append(f"the smallest class has {min_class_count} rows, fewer than {plan.n_splits} folds; "
