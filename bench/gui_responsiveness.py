@@ -81,6 +81,8 @@ def stream_run(app, iterations: int, per_poll: int, poll_ms: int) -> dict:
     view.stop()
     runner.shutdown()
     view.close()
+    view.deleteLater()
+    app.processEvents()
     return {"rows": rows, "polls": len(applied), "seconds": elapsed, "stall_ms": beat.longest_stall_ms(),
             "p99_gap_ms": statistics.quantiles(beat.gaps[1:], n=100)[98] if len(beat.gaps) > 101 else None,
             "skipped_ticks": view.poller.skipped_ticks, "beats": len(beat.gaps), "over_50": beat.stalls_over(50),
@@ -109,6 +111,8 @@ def redraw_at(app, points: int, repeats: int = 7) -> dict:
         app.processEvents()
         append.append((time.perf_counter() - t) * 1000)
     panel.close()
+    panel.deleteLater()
+    app.processEvents()
     return {"draw_ms": statistics.median(full), "append_ms": statistics.median(append)}
 
 

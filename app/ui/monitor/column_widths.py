@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import json
 
-from PySide6.QtCore import QObject, Qt
+from PySide6.QtCore import QModelIndex, QObject, Qt
+from PySide6.QtGui import QFont, QFontMetrics
 
 SETTINGS_KEY = "columns/widths"
+MEASURED_ROWS = 200       # of a batch of appended rows, the last ones measured: a poll adds a few
+CELL_MARGIN = 12          # px around a cell's text (the styles keep 6-9) and its grid line
 
 
 def load_widths(settings) -> dict[str, dict[str, int]]:
@@ -57,5 +60,26 @@ class RememberedWidths(QObject):
                     self.header.resizeSection(section, width)
                 else:
                     self.view.resizeColumnToContents(section)
+        finally:
+            self._fitting = False
+
+    def widen_for_rows(self, parent: QModelIndex, first: int, last: int) -> None:
+        """Widen, never narrow, the columns the user did not size for rows appended since the fit
+        (a live run's new iterations): sized to the first iterations only, a later and longer
+        pipeline name was cut to "StandardScalerWrapper …", hiding its algorithm. Measured as
+        text (about a tenth of what asking the delegate costs, on every poll of a live run)."""
+        bold = QFont(self.view.font())
+        bold.setBold(True)                # as the best row is drawn
+        model, metrics = self.view.model(), QFontMetrics(bold)
+        rows = range(max(first, last - MEASURED_ROWS + 1), last + 1)
+        self._fitting = True
+        try:
+            for section in range(self.header.count()):
+                if self.header.isSectionHidden(section) or self.widths.get(self._title(section)):
+                    continue
+                texts = {str(model.index(r, section, parent).data() or "") for r in rows}
+                needed = max(metrics.horizontalAdvance(text) for text in texts) + CELL_MARGIN if texts else 0
+                if needed > self.header.sectionSize(section):
+                    self.header.resizeSection(section, needed)
         finally:
             self._fitting = False

@@ -58,6 +58,7 @@ class LeaderboardPanel(QWidget):
         # the last column stretching took the width the pipeline names need
         self.view.horizontalHeader().setStretchLastSection(False)
         self.widths = RememberedWidths(self.view, widths if widths is not None else {}, self)
+        self.proxy.rowsInserted.connect(self.widths.widen_for_rows)
         # activated is the platform's "open" gesture (double-click or Enter): doubleClicked as well opened two
         self.view.activated.connect(self._open)
         self.view.setContextMenuPolicy(Qt.ContextMenuPolicy.CustomContextMenu)

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QDialog
+from PySide6.QtWidgets import QDialog, QStyleOptionViewItem
 
 from app.core import metrics as metrics_io
 from app.core import runs as rs
@@ -34,6 +34,28 @@ def test_live_run_fills_leaderboard_and_chart_while_running(qtbot, live_view):
     assert all(rows == n and points == n for _, n, rows, points in seen)
     assert live_view.leaderboard.model.rowCount() == 12
     assert not live_view.poller.is_active()
+
+
+def test_pipeline_names_of_later_iterations_are_shown_whole(qtbot, backend, runner):
+    # The first poll brings "MaxAbsScaler LightGBM"; later ones longer names such as
+    # "StandardScalerWrapper ExtremeRandomTrees", which the column sized at the start cut off.
+    backend.add_live_run("live2", total=12, per_poll=1)
+    view = RunViewWidget(backend, "live2", runner, interval_ms=20)
+    qtbot.addWidget(view)
+    view.show()
+    view.tabs.setCurrentIndex(1)
+    with qtbot.waitSignal(view.run_finished, timeout=10_000):
+        pass
+    table, proxy = view.leaderboard.view, view.leaderboard.proxy
+    pipeline = next(c for c in range(proxy.columnCount()) if proxy.headerData(c, Qt.Orientation.Horizontal) == "Pipeline")
+    names = [proxy.index(r, pipeline).data() for r in range(proxy.rowCount())]
+    assert len(set(names)) > 3
+    option = QStyleOptionViewItem()
+    table.initViewItemOption(option)
+    needed = max(table.itemDelegate().sizeHint(option, proxy.index(r, pipeline)).width()    # bold for the best
+                 for r in range(proxy.rowCount()))
+    assert needed <= table.columnWidth(pipeline), (needed, table.columnWidth(pipeline))
+    view.stop()
 
 
 def test_best_row_and_best_so_far_line_agree_with_the_metrics_file(qtbot, live_view, backend, tmp_path):
