@@ -11,13 +11,18 @@ from app.ui.monitor.leaderboard_model import IS_BEST_ROLE
 from app.ui.monitor.run_view import RunViewWidget
 
 
-@pytest.fixture
-def live_view(qtbot, backend, runner):
-    backend.add_live_run("live1", total=12, per_poll=3)
-    view = RunViewWidget(backend, "live1", runner, interval_ms=20)
+def _open_live(qtbot, backend, runner, run_id: str, per_poll: int, tab: int) -> RunViewWidget:
+    backend.add_live_run(run_id, total=12, per_poll=per_poll)
+    view = RunViewWidget(backend, run_id, runner, interval_ms=20)
     qtbot.addWidget(view)
     view.show()
-    view.tabs.setCurrentIndex(2)
+    view.tabs.setCurrentIndex(tab)
+    return view
+
+
+@pytest.fixture
+def live_view(qtbot, backend, runner):
+    view = _open_live(qtbot, backend, runner, "live1", per_poll=3, tab=2)
     yield view
     view.stop()
 
@@ -39,11 +44,7 @@ def test_live_run_fills_leaderboard_and_chart_while_running(qtbot, live_view):
 def test_pipeline_names_of_later_iterations_are_shown_whole(qtbot, backend, runner):
     # The first poll brings "MaxAbsScaler LightGBM"; later ones longer names such as
     # "StandardScalerWrapper ExtremeRandomTrees", which the column sized at the start cut off.
-    backend.add_live_run("live2", total=12, per_poll=1)
-    view = RunViewWidget(backend, "live2", runner, interval_ms=20)
-    qtbot.addWidget(view)
-    view.show()
-    view.tabs.setCurrentIndex(1)
+    view = _open_live(qtbot, backend, runner, "live2", per_poll=1, tab=1)
     with qtbot.waitSignal(view.run_finished, timeout=10_000):
         pass
     table, proxy = view.leaderboard.view, view.leaderboard.proxy
