@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Sequence
 
 from app.core import catalog
-from app.core.titles import set_tick_names
+from app.core.titles import set_legend_below, set_tick_names
 
 POINT_COLOUR = "#1f77b4"
 BEST_COLOUR = "#d62728"
@@ -42,8 +42,9 @@ def plot_metric_iterations(ax, iterations: Sequence[int], values: Sequence[float
                       linestyle="none")
     bx, by = finite_pairs(iterations, best_so_far)
     best_line, = ax.plot(bx, by, drawstyle="steps-post", color=LINE_COLOUR, linewidth=2, label="best so far")
+    # not clipped: the best is often the last iteration or the top value, on the axes' edge
     marker, = ax.plot([], [], "o", markersize=11, markerfacecolor="none", markeredgecolor=BEST_COLOUR,
-                      markeredgewidth=2, label="best", linestyle="none")
+                      markeredgewidth=2, label="best", linestyle="none", clip_on=False)
     if best_position is not None and values[best_position] is not None:
         marker.set_data([iterations[best_position]], [values[best_position]])
     ax.margins(x=0.03, y=0.08)
@@ -53,8 +54,9 @@ def plot_metric_iterations(ax, iterations: Sequence[int], values: Sequence[float
     ax.grid(True, alpha=0.3)
     ax.xaxis.get_major_locator().set_params(integer=True)
     if xs:
-        # "best" placement scans every point on each draw; the corner opposite the climb stays clear
-        ax.legend(loc="upper right" if catalog.is_minimised(metric) else "lower right", fontsize="small")
+        # Iterations fall anywhere: a legend in the corner "opposite the climb" hid the points of a
+        # search that did not climb, and "best" placement scans every point on each draw.
+        set_legend_below(ax)
     else:
         draw_message(ax, f"No values of {metric} yet")
     return {"points": points, "best_line": best_line, "best_marker": marker}

@@ -34,6 +34,7 @@ def fit_titles(figure) -> bool:
         changed |= _fit(ax, ax.xaxis.label, "_xlabel_fit", box.width * width_px, figure.dpi)
         changed |= _fit_tick_names(ax, box.width * width_px, figure.dpi)
         changed |= _fit_bar_names(ax, box.height * height_px, figure.dpi)
+        changed |= _fit_legend(ax, box.width * width_px, figure.dpi)
     return changed
 
 
@@ -104,6 +105,52 @@ def _fit_bar_names(ax, height_px: float, dpi: float) -> bool:
     ax.set_yticks(rows, labels=texts, fontsize=size)
     ax._bar_fit = fit
     return True
+
+
+LEGEND_POINTS = 8.33        # matplotlib's "small" at 10 pt
+LEGEND_DROP_POINTS = 36.0   # below the axes' bottom: past the tick labels and a one-line x-axis label
+# a legend entry's handle, the gap after it and the space to the next entry, in font sizes
+HANDLE_EMS, HANDLE_GAP_EMS, COLUMN_GAP_EMS = 2.0, 0.4, 1.2
+
+
+def set_legend_below(ax) -> None:
+    """The axes' legend in one row under the x-axis label, where it hides no data; refitted by
+    `fit_titles` to as many columns as the axes' width holds (in rows of fewer when narrow)."""
+    ax._legend_below = None
+    _legend_below(ax, len(ax.get_legend_handles_labels()[1]))
+
+
+def _legend_below(ax, ncols: int) -> None:
+    from matplotlib.transforms import ScaledTranslation   # late: the module is imported by code without charts
+
+    below = ax.transAxes + ScaledTranslation(0, -LEGEND_DROP_POINTS / 72, ax.figure.dpi_scale_trans)
+    ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=ncols,
+              fontsize=LEGEND_POINTS, frameon=False, borderaxespad=0.0, handletextpad=HANDLE_GAP_EMS,
+              handlelength=HANDLE_EMS, columnspacing=COLUMN_GAP_EMS)
+    ax._legend_below = ncols
+
+
+def _fit_legend(ax, width_px: float, dpi: float) -> bool:
+    ncols = getattr(ax, "_legend_below", None)
+    legend = ax.get_legend()
+    if ncols is None or legend is None:
+        return False
+    labels = [t.get_text() for t in legend.get_texts()]
+    em = LEGEND_POINTS * dpi / 72
+    entries = [(HANDLE_EMS + HANDLE_GAP_EMS) * em + len(label) * _char_px(LEGEND_POINTS, dpi) for label in labels]
+    wanted = next((n for n in range(len(labels), 1, -1)
+                   if _row_width(entries, n, COLUMN_GAP_EMS * em) <= width_px), 1)
+    if wanted == ncols:
+        return False
+    _legend_below(ax, wanted)
+    return True
+
+
+def _row_width(entries: list[float], ncols: int, gap: float) -> float:
+    """The widest row of a legend laid out in `ncols` columns (matplotlib fills them column by column)."""
+    rows = math.ceil(len(entries) / ncols)
+    columns = [entries[i * rows:(i + 1) * rows] for i in range(ncols)]
+    return sum(max(column, default=0.0) for column in columns) + gap * (ncols - 1)
 
 
 def _fit(ax, text, memo: str, room_px: float, dpi: float) -> bool:

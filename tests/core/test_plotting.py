@@ -139,8 +139,10 @@ def test_a_title_wider_than_its_axes_is_wrapped_and_shrunk_to_fit_and_unwrapped_
     full = ax.get_title()
     figure.set_size_inches(2.6, 3)
     assert not _fits(figure, ax, ax.title, "width")       # as drawn before: cut at both ends
-    fit_titles(figure)
-    assert _fits(figure, ax, ax.title, "width") and ax.get_title().replace("\n", " ") == full
+    for _ in range(2):                      # fitted, laid out, fitted again: as the canvas does on a resize
+        fit_titles(figure)
+        figure.canvas.draw()
+    assert _fits(figure, ax, ax.title, "width") and ax.get_title().replace("_\n", "_").replace("\n", " ") == full
     figure.set_size_inches(12, 3)
     fit_titles(figure)
     assert ax.get_title() == full
@@ -200,3 +202,28 @@ def test_a_bar_charts_metric_names_do_not_run_into_each_other(width):
     boxes = [label.get_window_extent(renderer) for label in ax.get_xticklabels()]
     assert all(left.x1 <= right.x0 for left, right in zip(boxes, boxes[1:])), [b.bounds for b in boxes]
     assert [label.get_text().replace("\n", "") for label in ax.get_xticklabels()] == names
+
+
+@pytest.mark.parametrize("width, height", [(3.6, 2.2), (3.6, 4.0), (2.6, 3.0)])
+def test_the_metric_charts_legend_hides_no_iteration(width, height):
+    # A search that does not climb: late iterations low on the right, where a legend in the
+    # corner "opposite the climb" covered them.
+    from app.core.titles import fit_titles
+
+    figure, ax = _agg_axes()
+    figure.set_layout_engine("constrained")
+    figure.set_size_inches(width, height)
+    values = [0.82, 0.80, 0.81, 0.79, 0.825, 0.7935, 0.7935, 0.7935, 0.815, 0.833]
+    best = [max(values[:i + 1]) for i in range(len(values))]
+    plotting.plot_metric_iterations(ax, list(range(10)), values, best, "accuracy", 9)
+    for _ in range(2):
+        fit_titles(figure)
+        figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    points = ax.transData.transform(list(zip(range(10), values)))
+    assert not any(legend.contains(x, y) for x, y in points)
+    assert not legend.overlaps(ax.get_window_extent(renderer))
+    label = ax.xaxis.label.get_window_extent(renderer)
+    assert legend.y1 <= label.y0 and legend.y0 >= 0          # under the "iteration" label, inside the figure
+    assert 0 <= legend.x0 and legend.x1 <= width * figure.dpi  # in fewer columns when the figure is narrow
