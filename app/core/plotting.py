@@ -107,13 +107,15 @@ def plot_best_so_far_curves(ax, curves: dict[str, tuple[Sequence[int], Sequence[
     ax.set_title(direction_label(metric))
     ax.grid(True, alpha=0.3)
     if curves:
-        ax.legend(loc="best", fontsize="small")
+        set_legend_below(ax)                # inside, the runs' labels covered the curves of a small chart
     else:
         draw_message(ax, "Choose runs to compare")
 
 
 def plot_grouped_bars(ax, values: dict[str, dict[str, float | None]], metrics: Sequence[str]) -> None:
-    """Bars grouped by metric, one colour per run (run label → metric → value)."""
+    """Bars grouped by metric, one colour per run (run label → metric → value), in the runs' order.
+    No legend: the best-so-far chart beside it names the runs in the same colours (inside these
+    axes, a legend covered the bars of a small chart)."""
     ax.clear()
     if not values or not metrics:
         draw_message(ax, "Choose runs and metrics")
@@ -130,7 +132,6 @@ def plot_grouped_bars(ax, values: dict[str, dict[str, float | None]], metrics: S
     set_tick_names(ax, list(metrics), TICK_POINTS)      # fitted to the room between the bars when drawn
     _zoom_to_bars(ax, [values[label].get(m) for label in runs for m in metrics])
     ax.grid(True, axis="y", alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
     ax.set_title("best iteration of each run")
 
 

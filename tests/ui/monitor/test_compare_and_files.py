@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 
+import matplotlib.colors
 import pytest
 from PySide6.QtCore import Qt
 
@@ -157,3 +158,30 @@ def test_the_best_so_far_axis_label_fits_the_chart_when_the_window_is_made_short
         "the wrapped label is wider: the layout must make room for it within the figure"
     boxes = [t.get_window_extent(figure.canvas.get_renderer()) for t in figure.axes[1].get_xticklabels()]
     assert len(boxes) >= 2 and all(a.x1 <= b.x0 for a, b in zip(boxes, boxes[1:])), "bar names run into each other"
+
+
+@pytest.mark.parametrize("width", [1000, 560])
+def test_the_runs_legend_covers_no_curve_or_bar(qtbot, backend, runner, width):
+    # In a window beside the runs dock the charts are small: a legend inside either one
+    # covered its curves or bars. One legend under the curves names the runs of both.
+    for n in range(4):
+        backend.add_run(f"run{n}", iterations=12, seed=n)
+    view = CompareView(backend, runner, [f"run{n}" for n in range(4)])
+    qtbot.addWidget(view)
+    view.resize(width, 640)
+    view.show()
+    with qtbot.waitSignal(view.compared, timeout=10_000):
+        pass
+    qtbot.wait(100)                                  # the canvas lays the figure out after the resize
+    figure = view.canvas.figure
+    curves_ax, bars_ax = figure.axes
+    figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend = curves_ax.get_legend().get_window_extent(renderer)
+    assert bars_ax.get_legend() is None
+    for ax in (curves_ax, bars_ax):
+        assert not legend.overlaps(ax.get_window_extent(renderer))
+    assert 0 <= legend.x0 and legend.x1 <= figure.bbox.width and legend.y0 >= 0
+    curve_colours = [line.get_color() for line in curves_ax.get_lines()]
+    bar_colours = list(dict.fromkeys(matplotlib.colors.to_hex(p.get_facecolor()) for p in bars_ax.patches))
+    assert bar_colours == [matplotlib.colors.to_hex(c) for c in curve_colours]      # the same run, the same colour
