@@ -12,7 +12,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from app.core import catalog
-from app.core.titles import set_bar_names
+from app.core.titles import set_bar_names, set_legend_below
 
 FORECAST_PREFIX = "Forecast — "
 HORIZON_CHART = "Error by horizon step"
@@ -74,8 +74,8 @@ def _forecast(ax, series: str, artifacts: dict) -> bool:
     ax.set_title(f"{series}: actual and forecast ({table.get('algorithm', '')})")
     ax.set_ylabel(label)
     ax.grid(True, alpha=0.3)
-    ax.legend(loc="best", fontsize="small")
     ax.figure.autofmt_xdate()
+    set_legend_below(ax)            # inside, it covered the history of a chart in a short pane
     return True
 
 

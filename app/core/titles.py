@@ -108,42 +108,57 @@ def _fit_bar_names(ax, height_px: float, dpi: float) -> bool:
 
 
 LEGEND_POINTS = 8.33        # matplotlib's "small" at 10 pt
-LEGEND_DROP_POINTS = 36.0   # below the axes' bottom: past the tick labels and a one-line x-axis label
+LEGEND_DROP_POINTS = 36.0   # below the axes' bottom before the x axis is measured: past ticks and a label
+LEGEND_GAP_POINTS = 3.0     # between the x axis' texts and the legend
 # a legend entry's handle, the gap after it and the space to the next entry, in font sizes
 HANDLE_EMS, HANDLE_GAP_EMS, COLUMN_GAP_EMS = 2.0, 0.4, 1.2
 
 
 def set_legend_below(ax) -> None:
-    """The axes' legend in one row under the x-axis label, where it hides no data; refitted by
-    `fit_titles` to as many columns as the axes' width holds (in rows of fewer when narrow)."""
+    """The axes' legend in one row under the x axis' tick labels and label, where it hides no
+    data; refitted by `fit_titles` to as many columns as the axes' width holds (in rows of fewer
+    when narrow) and to the x axis' height (slanted dates take more)."""
     ax._legend_below = None
-    _legend_below(ax, len(ax.get_legend_handles_labels()[1]))
+    _legend_below(ax, len(ax.get_legend_handles_labels()[1]), LEGEND_DROP_POINTS)
 
 
-def _legend_below(ax, ncols: int) -> None:
+def _legend_below(ax, ncols: int, drop_points: float) -> None:
     from matplotlib.transforms import ScaledTranslation   # late: the module is imported by code without charts
 
-    below = ax.transAxes + ScaledTranslation(0, -LEGEND_DROP_POINTS / 72, ax.figure.dpi_scale_trans)
+    below = ax.transAxes + ScaledTranslation(0, -drop_points / 72, ax.figure.dpi_scale_trans)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, 0.0), bbox_transform=below, ncols=ncols,
               fontsize=LEGEND_POINTS, frameon=False, borderaxespad=0.0, handletextpad=HANDLE_GAP_EMS,
               handlelength=HANDLE_EMS, columnspacing=COLUMN_GAP_EMS)
-    ax._legend_below = ncols
+    ax._legend_below = (ncols, drop_points)
 
 
 def _fit_legend(ax, width_px: float, dpi: float) -> bool:
-    ncols = getattr(ax, "_legend_below", None)
+    placed = getattr(ax, "_legend_below", None)
     legend = ax.get_legend()
-    if ncols is None or legend is None:
+    if placed is None or legend is None:
         return False
     labels = [t.get_text() for t in legend.get_texts()]
     em = LEGEND_POINTS * dpi / 72
     entries = [(HANDLE_EMS + HANDLE_GAP_EMS) * em + len(label) * _char_px(LEGEND_POINTS, dpi) for label in labels]
-    wanted = next((n for n in range(len(labels), 1, -1)
-                   if _row_width(entries, n, COLUMN_GAP_EMS * em) <= width_px), 1)
-    if wanted == ncols:
+    ncols = next((n for n in range(len(labels), 1, -1)
+                  if _row_width(entries, n, COLUMN_GAP_EMS * em) <= width_px), 1)
+    drop = _x_axis_depth_points(ax, dpi)
+    if ncols == placed[0] and (drop is None or abs(drop - placed[1]) < 1.0):
         return False
-    _legend_below(ax, wanted)
+    _legend_below(ax, ncols, placed[1] if drop is None else drop)
     return True
+
+
+def _x_axis_depth_points(ax, dpi: float) -> float | None:
+    """How far below the axes the x axis' tick labels and label reach, plus a gap, in points
+    (None without a renderer to measure them)."""
+    renderer = getattr(ax.figure.canvas, "get_renderer", lambda: None)()
+    if renderer is None:
+        return None
+    texts = ax.xaxis.get_tightbbox(renderer)
+    if texts is None:
+        return None
+    return max(0.0, ax.get_window_extent(renderer).y0 - texts.y0) * 72 / dpi + LEGEND_GAP_POINTS
 
 
 def _row_width(entries: list[float], ncols: int, gap: float) -> float:

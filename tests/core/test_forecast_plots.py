@@ -105,3 +105,25 @@ def test_a_bar_charts_row_names_do_not_run_into_each_other(chart, height):
     assert texts[ticks.index(max(ticks))] == full[ticks.index(max(ticks))]     # the top bar, the best, is named
     if height >= 8.0:
         assert texts == full
+
+
+@pytest.mark.parametrize("width, height", [(6, 2.5), (3.2, 3.0)])
+def test_the_forecast_charts_legend_is_under_its_slanted_dates(width, height):
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+    from app.core.titles import fit_titles
+
+    figure = Figure(figsize=(width, height), layout="constrained")
+    FigureCanvasAgg(figure)
+    ax = figure.add_subplot()
+    assert artifact_plots.draw_chart(ax, "Forecast — A", ARTIFACTS)
+    for _ in range(2):                      # fitted, laid out, fitted again: as the canvas does on a resize
+        fit_titles(figure)
+        figure.canvas.draw()
+    renderer = figure.canvas.get_renderer()
+    legend = ax.get_legend().get_window_extent(renderer)
+    dates = ax.xaxis.get_tightbbox(renderer)
+    assert legend.y1 <= dates.y0 and legend.y0 >= 0 and not legend.overlaps(ax.get_window_extent(renderer))
+    assert 0 <= legend.x0 and legend.x1 <= figure.bbox.width
+    assert [t.get_text() for t in ax.get_legend().get_texts()] == [
+        "actual", "rolling-origin forecasts", "forecast", "90% interval"]
