@@ -4,6 +4,7 @@ from __future__ import annotations
 from app.cli import add_json_flag, backend_from, print_json
 from app.cli.follow import print_summary
 from app.cli.output import as_json, duration, number, table, timestamp
+from app.core.runs import is_terminal
 from app.core.scores import test_split, test_split_text
 
 
@@ -64,6 +65,10 @@ def _summary(backend, run_id: str) -> dict | None:
 def handle_cancel(args) -> int:
     backend = backend_from(args)
     run_id = backend.resolve_run_id(args.run)
+    status = backend.get_run(run_id).status
+    if is_terminal(status):             # "Cancel requested" read as if an ended run had been stopped
+        print(f"Run {run_id} already ended ({status}): nothing to cancel")
+        return 0
     backend.cancel(run_id)
     print(f"Cancel requested for run {run_id}")
     return 0
