@@ -106,6 +106,7 @@ def plot_best_so_far_curves(ax, curves: dict[str, tuple[Sequence[int], Sequence[
     ax.set_ylabel(f"best {metric} so far")
     ax.set_title(direction_label(metric))
     ax.grid(True, alpha=0.3)
+    ax.xaxis.get_major_locator().set_params(integer=True)      # iterations are whole: never 2.5
     if curves:
         set_legend_below(ax)                # inside, the runs' labels covered the curves of a small chart
     else:

@@ -230,3 +230,10 @@ def test_the_metric_charts_legend_hides_no_iteration(width, height):
     label = ax.xaxis.label.get_window_extent(renderer)
     assert legend.y1 <= label.y0 and legend.y0 >= 0          # under the "iteration" label, inside the figure
     assert 0 <= legend.x0 and legend.x1 <= width * figure.dpi  # in fewer columns when the figure is narrow
+
+
+def test_the_best_so_far_curves_tick_whole_iterations_only():
+    figure, ax = _agg_axes()
+    plotting.plot_best_so_far_curves(ax, {"a": (list(range(20)), [0.5 + i / 100 for i in range(20)])}, "accuracy")
+    figure.canvas.draw()
+    assert all(float(t).is_integer() for t in ax.get_xticks())
