@@ -7,7 +7,8 @@ y-axis label ("best normalized_root_mean_squared_error so far") was taller than 
 in a window under about 480 px tall the metric's name alone did not fit its axes at 7 pt.
 Compare's bar chart named its bars with slanted metric names in one line each, which ran into
 each other and took most of a short window's height. The leaderboard's and feature importance's
-bar names, one per row, ran into each other in a pane under about 330 px tall.
+bar names, one per row, ran into each other in a pane under about 330 px tall, and legends
+inside small axes hid the iterations, curves, bars and history they named.
 """
 from __future__ import annotations
 
@@ -118,7 +119,6 @@ def set_legend_below(ax) -> None:
     """The axes' legend in one row under the x axis' tick labels and label, where it hides no
     data; refitted by `fit_titles` to as many columns as the axes' width holds (in rows of fewer
     when narrow) and to the x axis' height (slanted dates take more)."""
-    ax._legend_below = None
     _legend_below(ax, len(ax.get_legend_handles_labels()[1]), LEGEND_DROP_POINTS)
 
 

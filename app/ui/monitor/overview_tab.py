@@ -11,13 +11,13 @@ from PySide6.QtCore import Qt
 
 from app.core.runs import RunRecord
 from app.core.scores import test_split_text
+from app.ui.monitor.column_widths import CELL_MARGIN
 from app.ui.monitor.records_model import RecordsTableModel, key_value_rows
 from app.ui.monitor.status import format_time, run_headline, status_colour
 from app.ui.monitor.steps_graph import StepsGraphWidget
 from app.ui.styles import WARNING_STYLE
 
 MAX_WARNINGS = 6       # shown as lines; the rest in the tooltip
-CELL_PADDING = 4       # px each side of a table cell's text, about what the styles keep
 
 
 def guardrail_rows(run: RunRecord, artifacts: dict | None) -> list[dict]:
@@ -50,12 +50,16 @@ def _guardrail_text(item: dict) -> str:
     return text
 
 
-def compact_table(model) -> QTableView:
-    view = QTableView()
+def _read_only(view: QTableView, model) -> QTableView:
     view.setModel(model)
     view.verticalHeader().hide()
     view.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
     view.setAlternatingRowColors(True)
+    return view
+
+
+def compact_table(model) -> QTableView:
+    view = _read_only(QTableView(), model)
     view.horizontalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
     view.horizontalHeader().setStretchLastSection(True)
     return view
@@ -76,14 +80,12 @@ class WrappingTableView(QTableView):
 
     def __init__(self, model):
         super().__init__()
-        self.setModel(model)
-        self.verticalHeader().hide()
-        self.setEditTriggers(QTableView.EditTrigger.NoEditTriggers)
-        self.setAlternatingRowColors(True)
+        _read_only(self, model)
         self.setWordWrap(True)
         self.setHorizontalScrollBarPolicy(Qt.ScrollBarPolicy.ScrollBarAlwaysOff)
         self.verticalHeader().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.horizontalHeader().setMinimumSectionSize(30)     # the default, about 100 px, overflows a narrow pane
+        self.horizontalHeader().setSectionResizeMode(model.columnCount() - 1, QHeaderView.ResizeMode.Stretch)
         model.modelReset.connect(self._fit_columns)
 
     def resizeEvent(self, event) -> None:
@@ -93,7 +95,7 @@ class WrappingTableView(QTableView):
     def _longest_word(self, column: int) -> int:
         metrics, model = self.fontMetrics(), self.model()
         words = (word for row in range(model.rowCount()) for word in breakable_words(model.index(row, column).data()))
-        return max((metrics.horizontalAdvance(word) for word in words), default=0) + 2 * CELL_PADDING
+        return max((metrics.horizontalAdvance(word) for word in words), default=0) + CELL_MARGIN
 
     def _fit_columns(self) -> None:
         share = int(self.viewport().width() * self.COLUMN_SHARE)
@@ -101,9 +103,6 @@ class WrappingTableView(QTableView):
             wanted = max(self.sizeHintForColumn(column), self.horizontalHeader().sectionSizeHint(column))
             # Never narrower than its longest word, which would be cut off ("timesta…") rather than wrapped.
             self.setColumnWidth(column, min(wanted, max(share, self._longest_word(column))))
-        last = self.model().columnCount() - 1
-        if last >= 0:
-            self.horizontalHeader().setSectionResizeMode(last, QHeaderView.ResizeMode.Stretch)
 
 
 def _boxed(title: str, widget: QWidget) -> QGroupBox:
