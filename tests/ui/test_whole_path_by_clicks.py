@@ -9,6 +9,7 @@ from PySide6.QtWidgets import QWizard
 from app.core.runs import TERMINAL
 from app.ui import main_window as mw
 from app.ui.wizard import wizard as w
+from app.ui.wizard.dataprep_page import COL_NAME, COL_TYPE
 
 from .clicks import answer_file_dialog, choose, click, click_next, connect_local_by_clicks, type_into
 
@@ -63,6 +64,9 @@ def test_start_page_to_predictions_by_clicks(qtbot, ui_settings, tmp_path, titan
     click_next(qtbot, wizard, w.PAGE_DATAPREP)
     prep = wizard.currentPage()
     click(qtbot, prep.bundled)
+    embarked = next(r for r in range(prep.table.rowCount())
+                    if prep.table.item(r, COL_NAME).data(Qt.ItemDataRole.UserRole) == "Embarked")
+    assert prep.table.item(embarked, COL_TYPE).text() == "text, 0.2% missing, 3 distinct"     # 2 gaps in 891 rows
     click(qtbot, prep.suggest_button)
     click_next(qtbot, wizard, w.PAGE_AUTOML)
     automl = wizard.currentPage()
