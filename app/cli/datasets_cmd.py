@@ -42,6 +42,8 @@ def handle_register(args) -> int:
         print_json(as_json(d))
     else:
         print(f"Registered {d.name}:{d.version} ({d.rows} rows, {len(d.columns)} columns, sha256 {d.content_hash[:12]})")
+        for note in d.notes:
+            print(f"note: {note}")
     return 0
 
 

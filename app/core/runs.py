@@ -135,6 +135,7 @@ class DatasetVersion:
     columns: list[str] = field(default_factory=list)
     path: str | None = None         # local snapshot file
     description: str = ""
+    notes: list[str] = field(default_factory=list)    # what registration did to the files, said then (not stored)
 
 
 @dataclass

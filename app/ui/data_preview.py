@@ -9,6 +9,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Iterator
 
+from app.core.delimited import sniff
 from app.core.errors import UserInputError
 from app.core.progress import Sink
 
@@ -42,8 +43,9 @@ def iter_file_chunks(path: str | Path, chunk_rows: int = CHUNK_ROWS) -> Iterator
 def _csv_chunks(path: Path, chunk_rows: int):
     import pandas as pd
 
+    form = sniff(path)
     try:
-        reader = pd.read_csv(path, chunksize=chunk_rows, low_memory=True)
+        reader = pd.read_csv(path, chunksize=chunk_rows, low_memory=True, **form.pandas_options())
         first = next(reader, None)
     except (UnicodeDecodeError, pd.errors.ParserError, pd.errors.EmptyDataError, ValueError) as exc:
         raise UserInputError(f"{path.name}: cannot be read as CSV ({_first_line(exc)}); "
@@ -54,6 +56,16 @@ def _csv_chunks(path: Path, chunk_rows: int):
         raise UserInputError(f"{path.name}: only one column was found; a dataset needs features and a label "
                              "(is the file comma-separated?)")
     return _guarded(path, first, reader)
+
+
+def form_note(path: str | Path) -> str:
+    """What registering a delimited file of another form does with it; empty for the usual form."""
+    path = Path(path)
+    if path.suffix.lower() in PARQUET_SUFFIXES:
+        return ""
+    form = sniff(path)
+    return "" if form.standard else (f"Read as {form.describe()}; registering it makes a comma-separated "
+                                     "UTF-8 copy.")
 
 
 def _guarded(path: Path, first, reader):

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
+import pandas as pd
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -14,18 +16,57 @@ WIDE_COLUMNS = 10_000
     ("", "the file is empty"),
     ("a,b\n", "has a header but no data rows"),
     ("1,2,3\n4,5,6\n7,8,9\n", "holds numbers, not column names; add a header row"),
-    ("a;b;c\n1;2;3\n4;5;6\n", "only one column was found (the values seem to be separated by semicolons)"),
-    ("a\tb\tc\n1\t2\t3\n", "separated by tabs"),
-    ("name,v\ncaf\xe9,1\nx,2\n".encode("latin-1"), "not UTF-8 text (byte 10); re-save the file as UTF-8 CSV"),
+    ("just_one_column\n1\n2\n", "only one column was found (a dataset needs features and a label)"),
+    (b"PK\x03\x04\x14\x00\x06\x00" + bytes(200), "is a spreadsheet workbook or a ZIP archive, not delimited text; "
+                                                "save the sheet as CSV"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(100), "is not a text file; choose a CSV file"),
     ("a,a,b\n1,2,3\n", "duplicate column names ['a']; rename them so each is unique"),
     ("a,b\n1,2\n3,4,5\n6,7\n", "a row has more values than the header ('3,4,5'); check the delimiter"),
     ('a,b\n1,"never closed\n3,4\n', "malformed CSV (Error tokenizing data. C error: EOF inside string"),
     (b"a,b\n" + b"1,2\n" * 20_000 + b"3,caf\xe9\n", "not UTF-8 text further down the file; re-save the file as UTF-8"),
-], ids=["empty", "header-only", "no-header", "semicolons", "tabs", "latin-1", "duplicate-columns", "ragged-rows",
+], ids=["empty", "header-only", "no-header", "one-column", "workbook", "binary", "duplicate-columns", "ragged-rows",
         "unclosed-quote", "late-latin-1"])
 def test_unreadable_tables_are_refused(cli, write_file, content, fragment):
     err = cli.refused("datasets", "register", "bad", write_file("bad.csv", content))
     assert fragment in err and "bad.csv" in err
+
+
+EUROPEAN = "Name;Fare;Ticket;Survived\r\nBjörk;7,25;00123;0\r\nCéline;1.071,5;A/5 21;1\r\n\"Smith; John\";-0,5;;0\r\n"
+
+
+@pytest.mark.parametrize("content, form", [
+    (EUROPEAN.encode("cp1252"), "semicolon-separated Windows-1252 text with decimal commas"),
+    (EUROPEAN.encode("utf-8"), "semicolon-separated UTF-8 text with decimal commas"),
+    (EUROPEAN.replace(";", "\t").replace('"Smith\t John"', "Smith, John").encode("utf-16"),
+     "tab-separated UTF-16 text with decimal commas"),
+    ("Name|Fare|Ticket|Survived\nBjörk|7.25|00123|0\nCéline|1071.5|A/5 21|1\nSmith; John|-0.5||0\n".encode(),
+     "'|'-separated UTF-8 text"),
+], ids=["excel-europe-cp1252", "semicolons-utf8", "excel-unicode-text", "pipes"])
+def test_other_delimited_forms_are_registered_as_comma_separated_utf8(cli, write_file, content, form):
+    # Excel saves "CSV" with semicolons and decimal commas in most of Europe, in the Windows code
+    # page; "Unicode text" is tab-separated UTF-16. Each is read as it is and registered as the one
+    # form the steps read, with the cells as they were: leading zeros, text, gaps.
+    code, err = cli("datasets", "register", "eu", write_file("eu.csv", content))
+    assert code == 0, err
+    assert f"note: eu.csv was read as {form}; the dataset holds a comma-separated UTF-8 copy" in cli.out
+    cli("datasets", "show", "eu", "--json")
+    shown = json.loads(cli.out)
+    assert shown["columns"] == ["Name", "Fare", "Ticket", "Survived"] and shown["rows"] == 3
+    stored = Path(shown["path"]).read_text(encoding="utf-8")
+    assert stored.splitlines()[:2] == ["Name,Fare,Ticket,Survived", "Björk,7.25,00123,0"]
+    frame = pd.read_csv(shown["path"], dtype={"Ticket": str})
+    assert frame.Fare.tolist() == [7.25, 1071.5, -0.5]
+    assert frame.Name.tolist()[:2] == ["Björk", "Céline"] and frame.Name[2] in ("Smith; John", "Smith, John")
+    assert frame.Ticket.tolist()[:2] == ["00123", "A/5 21"] and frame.Ticket.isna().tolist()[2]
+
+
+def test_a_dataset_registered_from_a_european_csv_runs(cli, write_file, write_spec):
+    rows = "".join(f"p{i};{i % 7},{i % 10};{(i * 3) % 5},5;{i % 2}\r\n" for i in range(60))
+    code, err = cli("datasets", "register", "eu", write_file("eu.csv", f"id;a;b;y\r\n{rows}".encode("cp1252")))
+    assert code == 0, err
+    code, err = cli("run", write_spec(dataset="eu", data_prep=None,
+                                      automl={"label_column_name": "y", "iterations": 2, "n_cross_validations": 3}))
+    assert code == 0, err
 
 
 def test_truncated_parquet_is_refused(cli, tmp_path, write_file):

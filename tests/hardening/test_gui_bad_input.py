@@ -45,10 +45,10 @@ def _preview_settled(qtbot, dialog) -> None:
 @pytest.mark.parametrize("content, fragment", [
     ("", "cannot be read as CSV"),
     ("a,b\n", "has a header but no data rows"),
-    ("a;b;c\n1;2;3\n4;5;6\n", "only one column was found"),
-    ("name,v\ncaf\xe9,1\n".encode("latin-1"), "cannot be read as CSV"),
+    ("just_one\n1\n2\n", "only one column was found"),
+    (b"PK\x03\x04\x14\x00" + bytes(64), "is a spreadsheet workbook or a ZIP archive, not delimited text"),
     (b"PAR1\x00\x01garbage", "cannot be read as Parquet"),
-], ids=["empty", "header-only", "semicolons", "latin-1", "broken-parquet"])
+], ids=["empty", "header-only", "one-column", "workbook", "broken-parquet"])
 def test_unreadable_file_blocks_registration(qtbot, dialog, ws, write_file, content, fragment):
     before = fingerprint(ws)
     suffix = "parquet" if isinstance(content, bytes) and content.startswith(b"PAR1") else "csv"

@@ -138,6 +138,19 @@ def connect_local_by_clicks(qtbot, wizard, folder: str) -> None:
     click_next(qtbot, wizard, w.PAGE_DATASET)
 
 
+def add_file_by_clicks(qtbot, wizard, path: str):
+    """Dataset page: Register new… clicked, then Add files… with `path` typed into the file
+    dialog; returns the register dialog."""
+    page = wizard.page(w.PAGE_DATASET)
+    click(qtbot, page.register_button)
+    qtbot.waitUntil(lambda: page.register_dialog is not None and page.register_dialog.isVisible(), timeout=TIMEOUT)
+    dialog = page.register_dialog
+    add_files = next(b for b in dialog.findChildren(type(dialog.register_button)) if b.text() == "Add files…")
+    answer_file_dialog(qtbot, path)
+    click(qtbot, add_files)
+    return dialog
+
+
 def pick_dataset_and_label(qtbot, wizard, dataset: str, label: str) -> None:
     """Dataset page: click the dataset's row, wait for its preview, type the label column."""
     page = wizard.page(w.PAGE_DATASET)

@@ -19,7 +19,7 @@ def test_head_reads_only_the_first_chunks(tmp_path):
 def test_unreadable_file_says_what_to_do(tmp_path):
     bad = tmp_path / "bad.csv"
     bad.write_bytes(b"\x89PNG\r\n\x1a\n\x00\x00\xff\xfe" * 40)
-    with pytest.raises(UserInputError, match="cannot be read as CSV"):
+    with pytest.raises(UserInputError, match="bad.csv: is not a text file; choose a CSV file"):
         read_file_head(bad)
     with pytest.raises(UserInputError, match="file not found"):
         read_file_head(tmp_path / "missing.csv")

@@ -11,7 +11,7 @@ from app.ui import main_window as mw
 from app.ui.wizard import wizard as w
 from app.ui.wizard.dataprep_page import COL_NAME, COL_TYPE
 
-from .clicks import answer_file_dialog, choose, click, click_next, connect_local_by_clicks, type_into
+from .clicks import add_file_by_clicks, choose, click, click_next, connect_local_by_clicks, type_into
 
 pytestmark = [pytest.mark.slow, pytest.mark.filterwarnings("ignore:.*AA_UseHighDpiPixmaps:DeprecationWarning")]
 
@@ -46,13 +46,7 @@ def test_start_page_to_predictions_by_clicks(qtbot, ui_settings, tmp_path, titan
     connect_local_by_clicks(qtbot, wizard, str(tmp_path / "ws"))
 
     dataset_page = wizard.page(w.PAGE_DATASET)
-    click(qtbot, dataset_page.register_button)
-    qtbot.waitUntil(lambda: dataset_page.register_dialog is not None and dataset_page.register_dialog.isVisible(),
-                    timeout=10_000)
-    dialog = dataset_page.register_dialog
-    add_files = next(b for b in dialog.findChildren(type(dialog.register_button)) if b.text() == "Add files…")
-    answer_file_dialog(qtbot, titanic_csv)
-    click(qtbot, add_files)
+    dialog = add_file_by_clicks(qtbot, wizard, titanic_csv)
     qtbot.waitUntil(lambda: dialog.name.text() == "titanic_ds" and dialog.register_button.isEnabled(),
                     timeout=20_000)
     click(qtbot, dialog.register_button)

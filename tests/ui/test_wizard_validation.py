@@ -110,7 +110,7 @@ def test_unreadable_file_cannot_be_registered(qtbot, make_wizard, fake_backend, 
     wizard = make_wizard()
     connect_local(qtbot, wizard, str(tmp_path / "ws"))
     dialog = register_dataset(qtbot, wizard, str(bad), "broken")
-    qtbot.waitUntil(lambda: "cannot be read as CSV" in dialog.message.text(), timeout=10_000)
+    qtbot.waitUntil(lambda: "broken.csv: is not a text file" in dialog.message.text(), timeout=10_000)
     assert not dialog.register_button.isEnabled()
     assert fake_backend.datasets == []
 

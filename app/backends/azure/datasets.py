@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import hashlib
 import json
+import tempfile
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from app.core.delimited import conversion_note, convert, sniff
 from app.core.errors import NotFoundError, UserInputError
 from app.core.progress import Sink
 from app.core.runs import DatasetVersion
@@ -106,20 +109,41 @@ def register_dataset(workspace, name: str, sources: list[str], description: str 
     kind = file_kind([str(s) for s in sources])
     paths = [s for s in sources if is_url(s)]
     tags = {TAG_SOURCES: json.dumps([str(s) for s in sources]), TAG_CREATED: str(time.time())}
-    if files:
-        sink.progress(0.1, f"uploading {len(files)} file(s) to the default datastore")
-        datastore = workspace.get_default_datastore()
-        target = f"{UPLOAD_ROOT}/{name}/{time.strftime('%Y%m%d-%H%M%S')}"
-        datastore.upload_files([str(f) for f in files], target_path=target, overwrite=False, show_progress=False)
-        paths += [(datastore, f"{target}/{f.name}") for f in files]
-        tags[TAG_HASH] = content_hash(files)
+    with tempfile.TemporaryDirectory(prefix="automl-desk-upload-") as converted:
+        files, notes = _in_standard_form(files, kind, Path(converted), sink)
+        if files:
+            sink.progress(0.1, f"uploading {len(files)} file(s) to the default datastore")
+            datastore = workspace.get_default_datastore()
+            target = f"{UPLOAD_ROOT}/{name}/{time.strftime('%Y%m%d-%H%M%S')}"
+            datastore.upload_files([str(f) for f in files], target_path=target, overwrite=False, show_progress=False)
+            paths += [(datastore, f"{target}/{f.name}") for f in files]
+            tags[TAG_HASH] = content_hash(files)
     sink.check()
     sink.progress(0.6, "reading the schema")
     dataset = tabular_from(paths, kind)
     sink.progress(0.8, f"registering {name}")
     registered = dataset.register(workspace, name, description=description or None, tags=tags, create_new_version=True)
     sink.progress(1.0, f"registered {name}:{registered.version}")
-    return record_of(registered)
+    return replace(record_of(registered), notes=notes)
+
+
+def _in_standard_form(files: list[Path], kind: str, folder: Path, sink: Sink) -> tuple[list[Path], list[str]]:
+    """The files to upload: delimited text of another form converted into `folder` as
+    comma-separated UTF-8, which `from_delimited_files` and the steps read; and what was converted."""
+    if kind != "delimited":
+        return files, []
+    out, notes = [], []
+    for index, path in enumerate(files):
+        form = sniff(path)
+        if form.standard:
+            out.append(path)
+            continue
+        copy = folder / str(index) / path.name           # the datastore keeps the file's own name
+        copy.parent.mkdir()
+        convert(path, copy, form, sink)
+        out.append(copy)
+        notes.append(conversion_note(path.name, form))
+    return out, notes
 
 
 def tabular_from(paths: list, kind: str):

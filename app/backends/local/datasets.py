@@ -10,6 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from app.backends.local.tables import count_rows, table_columns, table_format
+from app.core.delimited import TextForm, conversion_note, convert, sniff
 from app.core.errors import UserInputError, disk_problem
 from app.core.progress import Sink
 
@@ -80,28 +81,48 @@ def normalize_sources(sources: list[str]) -> list[str]:
     return [s if is_url(s) else str(Path(s).expanduser().resolve()) for s in sources]
 
 
-def snapshot(sources: list[str], staging: Path, sink: Sink) -> tuple[list[Path], str, list[str], int]:
-    """Copy or download every source into `staging`; return files, sha256, columns, rows."""
+def snapshot(sources: list[str], staging: Path, sink: Sink) -> tuple[list[Path], str, list[str], int, list[str]]:
+    """Copy or download every source into `staging`, delimited text in another form converted to
+    comma-separated UTF-8; return files, sha256, columns, rows and what was converted."""
     if not sources:
         raise UserInputError("give at least one CSV/Parquet file or http(s) URL")
-    files, digest = [], hashlib.sha256()
-    for i, source in enumerate(sources):
-        dest = staging / _file_name(source, i)
-        if is_url(source):
-            _download(source, dest, sink)
-        else:
-            src = Path(source).expanduser()
-            if not src.is_file():
-                raise UserInputError(f"file not found: {src}")
-            _copy(src, dest, sink)
-        files.append(dest)
+    files, digest, notes = [], hashlib.sha256(), []
     try:
-        return _inspect(files, digest, sink)
+        for i, source in enumerate(sources):
+            dest = staging / _file_name(source, i)
+            if is_url(source):
+                _download(source, dest, sink)
+            else:
+                src = Path(source).expanduser()
+                if not src.is_file():
+                    raise UserInputError(f"file not found: {src}")
+                _copy(src, dest, sink)
+            files.append(dest)
+            form = _to_standard_form(dest, sink)
+            if form is not None:
+                notes.append(conversion_note(source if is_url(source) else Path(source).name, form))
+        return (*_inspect(files, digest, sink), notes)
     except UserInputError as exc:
         message = str(exc)
         for source, dest in zip(sources, files):
             message = message.replace(dest.name, source)
         raise UserInputError(message) from None
+
+
+def _to_standard_form(path: Path, sink: Sink) -> TextForm | None:
+    """Rewrite a delimited file of another form as comma-separated UTF-8; the form it had, or None."""
+    if table_format(path) != "csv" or path.stat().st_size == 0:
+        return None
+    form = sniff(path)
+    if form.standard:
+        return None
+    converted = path.with_name(path.name + ".converting")
+    try:
+        convert(path, converted, form, sink)
+        os.replace(converted, path)
+    except OSError as exc:
+        raise write_failure(exc, path.parent) from None
+    return form
 
 
 def _inspect(files: list[Path], digest, sink: Sink) -> tuple[list[Path], str, list[str], int]:

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from app.backends.local import model_checks
 from app.backends.local.tables import csv_header, table_format
+from app.core.delimited import sniff
 from app.core.errors import UserInputError
 from app.core.progress import Sink
 from app.core.runs import ModelVersion
@@ -167,12 +168,12 @@ def _read_chunks(path: Path, chunk_rows: int):
             done += batch.num_rows
             yield batch.to_pandas(), min(done / total, 1.0)
         return
-    csv_header(path, one_column_ok=True)
+    form = sniff(path)
+    csv_header(path, one_column_ok=True, form=form)
     size = max(path.stat().st_size, 1)
-    sep = "\t" if path.suffix.lower() == ".tsv" else ","
     with open(path, "rb") as raw:
         try:
-            for frame in pd.read_csv(raw, sep=sep, chunksize=chunk_rows, encoding="utf-8-sig", low_memory=False):
+            for frame in pd.read_csv(raw, chunksize=chunk_rows, low_memory=False, **form.pandas_options()):
                 yield frame, min(raw.tell() / size, 1.0)
         except (ValueError, pd.errors.ParserError) as exc:
             raise UserInputError(f"{path.name}: malformed CSV ({exc}); check the delimiter and quoting") from None

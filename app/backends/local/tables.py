@@ -5,6 +5,7 @@ import csv
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from app.core.delimited import TextForm, sniff
 from app.core.errors import UserInputError
 
 if TYPE_CHECKING:
@@ -24,15 +25,17 @@ def table_format(path: Path) -> str:
         return "parquet" if fh.read(4) == b"PAR1" else "csv"
 
 
-def csv_header(path: Path, one_column_ok: bool = False) -> list[str]:
-    """The header row, checked: not empty, UTF-8, no duplicate names. One column is refused unless
-    `one_column_ok` (rows to predict on may be one column: a single series' future times), and
-    even then when the header looks separated by something other than commas."""
+def csv_header(path: Path, one_column_ok: bool = False, form: TextForm | None = None) -> list[str]:
+    """The header row, checked: not empty, readable in the file's form (`sniff`ed unless given),
+    no duplicate names. One column is refused unless `one_column_ok` (rows to predict on may be
+    one column: a single series' future times), and even then when the header looks separated
+    by something else."""
     if path.stat().st_size == 0:
         raise UserInputError(f"{path.name}: the file is empty; choose a CSV file with a header row and data")
+    form = form or sniff(path)
     try:
-        with open(path, newline="", encoding="utf-8-sig") as fh:
-            header = next(csv.reader(fh), [])
+        with open(path, newline="", encoding=form.encoding) as fh:
+            header = next(csv.reader(fh, delimiter=form.separator), [])
             has_row = next(fh, None) is not None
     except UnicodeDecodeError as exc:
         raise UserInputError(
@@ -94,9 +97,10 @@ def read_table(path: str | Path, nrows: int | None = None, usecols: list[str] | 
             raise
         except Exception as exc:  # noqa: BLE001 - pyarrow raises several types for bad files
             raise UserInputError(f"{path.name}: not a readable Parquet file ({exc})") from None
-    csv_header(path)
+    form = sniff(path)
+    csv_header(path, form=form)
     try:
-        return pd.read_csv(path, nrows=nrows, usecols=usecols, encoding="utf-8-sig", low_memory=False)
+        return pd.read_csv(path, nrows=nrows, usecols=usecols, low_memory=False, **form.pandas_options())
     except ValueError as exc:
         raise UserInputError(f"{path.name}: cannot be read as CSV ({exc})") from None
     except pd.errors.ParserError as exc:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import json
 import time
+from dataclasses import replace
 from pathlib import Path
 
 from app.backends.local import datasets as ds
@@ -77,12 +78,12 @@ class LocalBackend:
         staging = ds.staging_dir(self.layout.datasets)
         try:
             sources = ds.normalize_sources(list(sources))
-            files, digest, columns, rows = ds.snapshot(sources, staging, sink)
+            files, digest, columns, rows, notes = ds.snapshot(sources, staging, sink)
             with self.store.write() as c:
                 latest = c.execute("SELECT * FROM datasets WHERE name=? ORDER BY version DESC LIMIT 1",
                                    (name,)).fetchone()
                 if latest is not None and latest["content_hash"] == digest:
-                    return dataset_from_row(latest)
+                    return replace(dataset_from_row(latest), notes=notes)
                 version = (latest["version"] + 1) if latest else 1
                 final = self.layout.dataset_dir(name, version)
                 ds.publish(staging, final)
@@ -90,7 +91,7 @@ class LocalBackend:
                 c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?,?,?)",
                           (name, version, json.dumps([str(s) for s in sources]), digest, str(path), rows,
                            json.dumps(columns), description, time.time()))
-            return self.get_dataset(name, version)
+            return replace(self.get_dataset(name, version), notes=notes)
         finally:
             ds.discard(staging)
 

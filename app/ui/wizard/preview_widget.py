@@ -4,7 +4,7 @@ from __future__ import annotations
 from PySide6.QtCore import Signal, Slot
 from PySide6.QtWidgets import QHeaderView, QLabel, QTableView, QTabWidget, QVBoxLayout, QWidget
 
-from app.ui.data_preview import PROFILE_ROWS, iter_file_chunks, profile
+from app.ui.data_preview import PROFILE_ROWS, form_note, iter_file_chunks, profile
 from app.ui.table_models import ChunkedTableModel, frame_rows
 
 
@@ -22,7 +22,7 @@ def load_file_preview(path: str, rows: int = PROFILE_ROWS, sink=None) -> dict:
             break
     sample = pd.concat(frames, ignore_index=True)
     return {"sample": sample, "rows": frame_rows(sample), "profile": profile(sample),
-            "more": chunks if have >= rows else None}
+            "more": chunks if have >= rows else None, "form": form_note(path)}
 
 
 def load_dataset_preview(backend, name: str, version, rows: int = PROFILE_ROWS, sink=None) -> dict:
@@ -96,7 +96,8 @@ class PreviewWidget(QTabWidget):
             [(p.name, p.dtype, f"{p.missing_pct:.1f} %", str(p.distinct)) for p in result["profile"]], parent=self))
         self.profile_view.resizeColumnsToContents()
         more = "; more rows load as you scroll" if result["more"] is not None else ""
-        self.note.setText(f"{len(sample.columns)} columns; profile from the first {len(sample):,} rows{more}.")
+        form = f" {result['form']}" if result.get("form") else ""
+        self.note.setText(f"{len(sample.columns)} columns; profile from the first {len(sample):,} rows{more}.{form}")
         self.loaded.emit()
 
     @Slot()

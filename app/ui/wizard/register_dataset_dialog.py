@@ -15,7 +15,7 @@ from app.ui.data_preview import is_url
 from app.ui.styles import ERROR_STYLE
 from app.ui.wizard.preview_widget import PreviewWidget
 
-FILE_FILTER = "Tables (*.csv *.parquet *.pq *.txt);;All files (*)"
+FILE_FILTER = "Tables (*.csv *.tsv *.txt *.parquet *.pq);;All files (*)"
 
 
 def suggest_name(source: str) -> str:

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from pathlib import Path
 from types import SimpleNamespace
 
 import pandas as pd
@@ -102,3 +103,43 @@ def test_register_refuses_bad_sources(offline, sources, message):
 def test_parquet_sources_use_the_parquet_reader():
     assert datasets.file_kind(["a.parquet", "https://x.org/b.parquet?sv=1"]) == "parquet"
     assert datasets.file_kind(["a.csv", "b.tsv"]) == "delimited"
+
+
+def test_a_european_csv_is_uploaded_as_a_comma_separated_utf8_copy(tmp_path, offline, monkeypatch):
+    # from_delimited_files and the steps read commas and UTF-8; a semicolon file with decimal
+    # commas in the Windows code page goes up as a copy in that form, under its own name.
+    import contextlib
+    import io
+
+    import azureml.dataprep as dprep
+    from azureml.core import Dataset
+    from azureml.data import TabularDataset as SdkTabular
+
+    source = tmp_path / "fahrgäste.csv"
+    source.write_bytes("Name;Fahrpreis;Ticket\r\nBjörk;7,25;00123\r\nCéline;1.071,5;A/5\r\n".encode("cp1252"))
+    ws = offline.OfflineWorkspace()
+    uploaded = {}
+
+    class Store:
+        name = "workspaceblobstore"
+
+        def upload_files(self, files, target_path=None, overwrite=False, show_progress=True):
+            uploaded.update({Path(f).name: Path(f).read_bytes() for f in files})
+
+    monkeypatch.setattr(type(ws), "get_default_datastore", lambda self: Store())
+    monkeypatch.setattr(Dataset.Tabular, "from_delimited_files", staticmethod(
+        lambda path, support_multi_line=False: SimpleNamespace(
+            register=lambda ws, name, description=None, tags=None, create_new_version=False:
+            TabularDataset(name, 1, tags))))
+    record = datasets.register_dataset(ws, "eu", [str(source)], sink=Sink())
+    assert list(uploaded) == ["fahrgäste.csv"]
+    assert uploaded["fahrgäste.csv"].decode("utf-8") == "Name,Fahrpreis,Ticket\nBjörk,7.25,00123\nCéline,1071.5,A/5\n"
+    assert record.notes == ["fahrgäste.csv was read as semicolon-separated Windows-1252 text with decimal commas; "
+                            "the dataset holds a comma-separated UTF-8 copy"]
+    assert source.read_bytes().startswith(b"Name;Fahrpreis")          # the user's file is left as it was
+    copy = tmp_path / "uploaded.csv"
+    copy.write_bytes(uploaded["fahrgäste.csv"])
+    with contextlib.redirect_stdout(io.StringIO()):                     # azureml-dataprep prints its activity
+        frame = SdkTabular._create(dprep.read_csv(str(copy))).to_pandas_dataframe()
+    assert frame.columns.tolist() == ["Name", "Fahrpreis", "Ticket"]
+    assert frame.Fahrpreis.astype(float).tolist() == [7.25, 1071.5] and frame.Ticket.tolist() == ["00123", "A/5"]

@@ -34,7 +34,7 @@ def test_parquet_and_multi_file(workspace, tmp_path):
     ("", "the file is empty"),
     ("a,b\n", "has a header but no data rows"),
     ("a,a\n1,2\n", "duplicate column names"),
-    (b"a,b\n\xff\xfe,1\n", "not UTF-8"),
+    (b"a,b\n\x00\x01,1\n", "is not a text file"),
 ])
 def test_bad_files_are_refused_and_leave_nothing(workspace, tmp_path, content, fragment):
     path = tmp_path / "bad.csv"
