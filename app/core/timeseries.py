@@ -28,6 +28,8 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
         text = values.astype(str).str.strip()
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if parsed.isna().sum() > values.isna().sum():
+            parsed = _numeric_dates(text[values.notna()], values.index)
+        if parsed is None or parsed.isna().sum() > values.isna().sum():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
                 parsed = pd.to_datetime(text, errors="coerce", format="mixed")
@@ -35,6 +37,34 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
         parsed = parsed.dt.tz_convert("UTC").dt.tz_localize(None)
     bad = values[parsed.isna() & values.notna()]
     return parsed, (_plain(bad.iloc[0]) if len(bad) else None)
+
+
+# Day, month and year in digits, as spreadsheets write them outside ISO: a dot is written day
+# first (Germany, most of Europe); a slash or a dash either way (US month first, UK day first).
+# One order must fit the whole column: element by element, "01.02.2021" read month first and
+# "13.02.2021" day first, and a daily series turned into a shuffle.
+_ORDERS = {".": ("%d.%m.", ), "/": ("%m/%d/", "%d/%m/"), "-": ("%d-%m-", "%m-%d-")}
+_TIMES = ("", " %H:%M", " %H:%M:%S")
+_FORMAT_SAMPLE = 2000
+
+
+def _numeric_dates(text: pd.Series, index) -> pd.Series | None:
+    """The column parsed with the one digits-only date format that reads every value, or None.
+    Two orders that both read every value (no day above 12) go by which gives the more regular
+    steps; a tie keeps the first (month first for slashes, as pandas reads them)."""
+    sample = text.head(_FORMAT_SAMPLE)
+    first = sample.iloc[0] if len(sample) else ""
+    separator = next((sep for sep in _ORDERS if sep in first[:6]), None)
+    if separator is None:
+        return None
+    formats = [order + year + time for order in _ORDERS[separator] for year in ("%Y", "%y") for time in _TIMES]
+    fitting = [f for f in formats if pd.to_datetime(sample, errors="coerce", format=f).notna().all()]
+    parsed = [pd.to_datetime(text, errors="coerce", format=f) for f in fitting]
+    whole = [p for p in parsed if p.notna().all()]
+    if not whole:
+        return None
+    best = min(whole, key=lambda p: p.drop_duplicates().sort_values().diff().nunique())
+    return best.reindex(index)
 
 
 def _plain(value):
