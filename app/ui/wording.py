@@ -33,6 +33,13 @@ def missing_share(pct: float) -> str:
     return f"{pct:.1f}% missing" if 0 < pct < 0.95 else f"{pct:.0f}% missing"
 
 
+def distinct_count(distinct: int, sample_rows: int, profile_rows: int) -> str:
+    """"3 distinct"; "5,000+ distinct" when every row of a full profile sample differs, since the
+    profile reads only the first `profile_rows` rows ("5000 distinct" read as the column's count)."""
+    more = "+" if sample_rows >= profile_rows and distinct >= sample_rows else ""
+    return f"{distinct:,}{more} distinct"
+
+
 def count(n: int, noun: str, plural: str | None = None) -> str:
     """`n` and the noun in the number it needs: count(1, "run") -> "1 run"."""
     return f"{n} {noun if n == 1 else (plural or noun + 's')}"

@@ -48,3 +48,22 @@ def test_wizard_does_not_carry_a_finished_spec_into_the_next(qtbot, make_wizard)
     first.accept()
     second = make_wizard()
     assert (second.spec.dataset, second.spec.experiment, second.spec.automl.iterations) == ("", "", 20)
+
+
+def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, make_wizard, fake_backend, tmp_path):
+    # The profile reads the first 5,000 rows: an id column of 6,000 rows read "5000 distinct".
+    import pandas as pd
+
+    path = tmp_path / "wide.csv"
+    pd.DataFrame({"id": range(6000), "shop": ["a", "b", "c"] * 2000, "y": [0, 1] * 3000}).to_csv(path, index=False)
+    wizard = make_wizard()
+    connect_local(qtbot, wizard, str(tmp_path / "ws"))
+    register_and_pick(qtbot, wizard, str(path), "y", name="wide")
+    go_next(qtbot, wizard, w.PAGE_COMPUTE)
+    go_next(qtbot, wizard, w.PAGE_DATAPREP)
+    prep = wizard.page(w.PAGE_DATAPREP)
+    prep.bundled.setChecked(True)
+    types = {prep.table.item(r, COL_NAME).data(Qt.ItemDataRole.UserRole): prep.table.item(r, COL_TYPE).text()
+             for r in range(prep.table.rowCount())}
+    assert types["id"] == "integer, 0% missing, 5,000+ distinct"
+    assert types["shop"] == "text, 0% missing, 3 distinct"

@@ -12,7 +12,8 @@ from app.core.spec import BUNDLED_DATAPREP, DataPrepSpec, Problem
 from app.ui.file_dialogs import open_file
 from app.ui.wheel_guard import guard_wheel
 from app.ui.wizard.base import SpecPage
-from app.ui.wording import missing_share
+from app.ui.data_preview import PROFILE_ROWS
+from app.ui.wording import distinct_count, missing_share
 
 FILL_CHOICES = (("", "leave gaps"), ("impute_random", "random observed value"),
                 ("fill_zero", "zero"), ("fill_unknown", "'unknown'"))
@@ -116,6 +117,7 @@ class DataPrepPage(SpecPage):
     def _fill_table(self, options: dict) -> None:
         wizard = self.wizard()
         profile = wizard.column_profile or []
+        sample_rows = len(wizard.sample) if wizard.sample is not None else 0
         label = self.spec.automl.label_column_name
         fills = {c: key for key in LIST_OPTIONS if key != "drop" for c in options.get(key, [])}
         self.table.setRowCount(0)
@@ -126,7 +128,8 @@ class DataPrepPage(SpecPage):
             name.setData(Qt.ItemDataRole.UserRole, p.name)
             name.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, COL_NAME, name)
-            kind = QTableWidgetItem(f"{p.dtype}, {missing_share(p.missing_pct)}, {p.distinct} distinct")
+            kind = QTableWidgetItem(f"{p.dtype}, {missing_share(p.missing_pct)}, "
+                                    f"{distinct_count(p.distinct, sample_rows, PROFILE_ROWS)}")
             kind.setFlags(Qt.ItemFlag.ItemIsEnabled)
             self.table.setItem(row, COL_TYPE, kind)
             drop = QCheckBox()
