@@ -43,11 +43,21 @@ def _guardrail_text(item: dict) -> str:
     text = str(item.get("description") or item.get("message") or "")
     details = item.get("details")
     if isinstance(details, list) and details:
-        parts = [", ".join(f"{k} {v}" for k, v in d.items()) if isinstance(d, dict) else str(d) for d in details]
+        parts = [", ".join(f"{k} {_number(k, v)}" for k, v in d.items()) if isinstance(d, dict) else str(d)
+                 for d in details]
         text = f"{text} ({'; '.join(parts)})" if text else "; ".join(parts)
     elif isinstance(details, str) and details:
         text = f"{text} {details}".strip()
     return text
+
+
+LABEL_KEYS = ("class", "series", "column")      # their values name things: class 2024 is no count
+
+
+def _number(key: str, value) -> str:
+    """Counts with thousands separators ("rows 499,384"), anything else as it is."""
+    count = isinstance(value, int) and not isinstance(value, bool) and key not in LABEL_KEYS
+    return f"{value:,}" if count else str(value)
 
 
 def _read_only(view: QTableView, model) -> QTableView:

@@ -48,3 +48,14 @@ def test_every_guardrails_details_are_shown_whole(qtbot, width):
         longest = max(view.fontMetrics().horizontalAdvance(word) for word in breakable_words(text))
         if index.column() < tab.guardrails.columnCount() - 1 or width >= 560:
             assert longest <= rect.width() - 6, (text, longest, rect.width())
+
+
+def test_counts_in_the_details_have_thousands_separators(qtbot):
+    tab = OverviewTab()
+    qtbot.addWidget(tab)
+    balance = {"name": "Class balancing detection", "status": "Passed",
+               "description": "The classes are balanced enough in the training data.",
+               "details": [{"class": 2024, "rows": 499384}, {"class": True, "rows": 500616}]}
+    tab.show_run(RunRecord("r1", "exp", status=COMPLETED), {"guardrails": [balance]})
+    assert tab.guardrails.index(0, 2).data() == ("The classes are balanced enough in the training data. "
+                                                 "(class 2024, rows 499,384; class True, rows 500,616)")
