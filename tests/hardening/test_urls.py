@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import http.server
+import json
 import threading
+from pathlib import Path
 
 import pytest
 
@@ -13,6 +15,13 @@ class _Handler(http.server.BaseHTTPRequestHandler):
     def do_GET(self):  # noqa: N802 - the http.server hook name
         if self.path.startswith("/slow"):
             self.server.release.wait(10)  # answer nothing until the test is over
+            return
+        if self.path == "/eu.csv":
+            body = "Name;Fare;Survived\r\nBjörk;7,25;0\r\nCéline;71,28;1\r\n".encode("cp1252")
+            self.send_response(200)
+            self.send_header("Content-Length", str(len(body)))
+            self.end_headers()
+            self.wfile.write(body)
             return
         self.send_error(404, "Not Found")
 
@@ -35,6 +44,16 @@ def server():
 def test_url_answering_404(cli, server):
     err = cli.refused("datasets", "register", "web", f"{server}/missing.csv")
     assert f"{server}/missing.csv: the server answered 404 Not Found; check the address" in err
+
+
+def test_a_european_csv_downloaded_is_registered_as_comma_separated_utf8(cli, server):
+    code, err = cli("datasets", "register", "web", f"{server}/eu.csv")
+    assert code == 0, err
+    assert (f"note: {server}/eu.csv was read as semicolon-separated Windows-1252 text with decimal commas; "
+            "the dataset holds a comma-separated UTF-8 copy") in cli.out
+    cli("datasets", "show", "web", "--json")
+    assert Path(json.loads(cli.out)["path"]).read_text(encoding="utf-8") == (
+        "Name,Fare,Survived\nBjörk,7.25,0\nCéline,71.28,1\n")
 
 
 def test_url_that_never_answers_times_out(cli, server, monkeypatch):
