@@ -254,10 +254,8 @@ def _non_default(obj, default, keep) -> dict:
     result = {}
     for f in dataclasses.fields(obj):
         value = getattr(obj, f.name)
-        if f.name in keep or value != getattr(default, f.name):
-            if value is None and f.name not in keep:
-                continue
-            result[f.name] = value
+        if value is not None and (f.name in keep or value != getattr(default, f.name)):
+            result[f.name] = value          # an unset key is left out: "primary_metric: null" read as no metric
     return result
 
 

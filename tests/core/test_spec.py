@@ -122,3 +122,14 @@ def test_missing_user_script_is_reported(tmp_path):
     spec.data_prep.options = {}
     [problem] = validate_spec(spec, base_dir=tmp_path)
     assert problem.path == "data_prep.script" and "not found" in problem.message
+
+
+def test_an_unset_primary_metric_is_left_out_not_written_as_null():
+    # A run's Overview showed its spec with "primary_metric: null" when the spec left it to the task.
+    from app.core.spec import spec_to_dict
+
+    spec = parse_spec("experiment: e\ndataset: d\nautoml:\n  task: forecasting\n  label_column_name: y\n"
+                      "  forecasting:\n    time_column_name: t\n")
+    automl = spec_to_dict(spec)["automl"]
+    assert "primary_metric" not in automl and automl["task"] == "forecasting"
+    assert parse_spec(f"experiment: e\ndataset: d\nautoml: {automl}\n").automl.metric == "normalized_root_mean_squared_error"
