@@ -28,7 +28,8 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
         text = values.astype(str).str.strip()
         parsed = pd.to_datetime(text, errors="coerce", format="ISO8601")
         if parsed.isna().sum() > values.isna().sum():
-            parsed = _numeric_dates(text[values.notna()], values.index)
+            found = numeric_date_format(text[values.notna()])
+            parsed = None if found is None else found[1].reindex(values.index)
         if parsed is None or parsed.isna().sum() > values.isna().sum():
             with warnings.catch_warnings():
                 warnings.simplefilter("ignore")
@@ -48,10 +49,11 @@ _TIMES = ("", " %H:%M", " %H:%M:%S")
 _FORMAT_SAMPLE = 2000
 
 
-def _numeric_dates(text: pd.Series, index) -> pd.Series | None:
-    """The column parsed with the one digits-only date format that reads every value, or None.
-    Two orders that both read every value (no day above 12) go by which gives the more regular
-    steps; a tie keeps the first (month first for slashes, as pandas reads them)."""
+def numeric_date_format(text: pd.Series) -> tuple[str, pd.Series] | None:
+    """The one digits-only date format that reads every value of `text`, and the values read
+    with it; None when there is none. Two orders that both read every value (no day above 12)
+    go by which gives the more regular steps; a tie keeps the first (month first for slashes,
+    as pandas reads them)."""
     sample = text.head(_FORMAT_SAMPLE)
     first = sample.iloc[0] if len(sample) else ""
     separator = next((sep for sep in _ORDERS if sep in first[:6]), None)
@@ -59,12 +61,10 @@ def _numeric_dates(text: pd.Series, index) -> pd.Series | None:
         return None
     formats = [order + year + time for order in _ORDERS[separator] for year in ("%Y", "%y") for time in _TIMES]
     fitting = [f for f in formats if pd.to_datetime(sample, errors="coerce", format=f).notna().all()]
-    parsed = [pd.to_datetime(text, errors="coerce", format=f) for f in fitting]
-    whole = [p for p in parsed if p.notna().all()]
+    whole = [(f, p) for f in fitting if (p := pd.to_datetime(text, errors="coerce", format=f)).notna().all()]
     if not whole:
         return None
-    best = min(whole, key=lambda p: p.drop_duplicates().sort_values().diff().nunique())
-    return best.reindex(index)
+    return min(whole, key=lambda found: found[1].drop_duplicates().sort_values().diff().nunique())
 
 
 def _plain(value):

@@ -91,6 +91,32 @@ def test_data_transformer_imputes_encodes_and_drops_identifiers():
     assert unseen.iloc[0].tolist() == [2.0, 0.0, 0.0, 0.0]
 
 
+def test_dates_written_as_text_are_featurized_as_dates():
+    # A CSV's dates reach the step as text: each day distinct, they were dropped as an identifier,
+    # while Azure reads them as dates and featurizes their parts.
+    days = pd.date_range("2023-01-01", periods=400, freq="D")
+    frame = pd.DataFrame({"iso": days.strftime("%Y-%m-%d"), "german": days.strftime("%d.%m.%Y"),
+                          "ticket": [f"{n:06d}" for n in range(400)], "name": [f"Mr. {n}" for n in range(400)]})
+    frame.loc[3, "iso"] = None
+    dt = DataTransformer().fit(frame)
+    assert dt.report_["dates"] == ["iso", "german"] and dt.report_["dropped_id_like"] == ["ticket", "name"]
+    out = dt.transform(frame)
+    assert out["german_month"].tolist() == list(days.month.astype(float))
+    assert out["german_day"].iloc[12] == 13.0 and out["iso_dayofweek"].iloc[0] == 6.0     # 1 January 2023: a Sunday
+    assert out.loc[3, "iso_year"] == 0.0                                                   # a gap, as for parsed dates
+    later = dt.transform(pd.DataFrame({"iso": ["2024-07-04"], "german": ["04.07.2024"], "ticket": ["x"], "name": ["y"]}))
+    assert (later["iso_month"].iloc[0], later["german_month"].iloc[0]) == (7.0, 7.0)
+
+
+def test_rows_to_predict_on_read_their_dates_in_the_trainings_order():
+    # Day-first slashes (13/01/2023 onwards): "04/07/2024" alone fits both orders, and must read
+    # 4 July as the training dates did, not April 7.
+    days = pd.date_range("2023-01-01", periods=60, freq="D")
+    dt = DataTransformer().fit(pd.DataFrame({"uk": days.strftime("%d/%m/%Y")}))
+    assert dt.plans_[0][1:] == ("date", "%d/%m/%Y")
+    assert dt.transform(pd.DataFrame({"uk": ["04/07/2024", None]}))["uk_month"].tolist() == [7.0, 0.0]
+
+
 def test_accuracy_table_counts_add_up():
     y = np.array([0, 1, 1, 0])
     proba = np.array([[.8, .2], [.3, .7], [.6, .4], [.1, .9]])

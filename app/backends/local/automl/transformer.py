@@ -13,6 +13,8 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
+from app.core.timeseries import numeric_date_format, parse_times
+
 ONE_HOT_MAX = 10          # text columns with at most this many values are one-hot encoded
 MAX_CODES = 100           # beyond this many values, rarer ones share one "other" code
 ID_LIKE_RATIO = 0.9       # a text column with this share of distinct values is an identifier
@@ -21,6 +23,7 @@ SMOOTHING = 10            # rows of prior weight when ordering categories by the
 # as on all of them for all but the rarest categories, and saves seconds on a million rows.
 FIT_ROWS = 200_000
 MISSING = "__missing__"
+DATE_PROBE_ROWS = 50
 
 
 def _safe(name: str) -> str:
@@ -30,6 +33,31 @@ def _safe(name: str) -> str:
 def _finite(s: pd.Series) -> pd.Series:
     """Numbers as floats; infinite values count as missing, so they are imputed like gaps."""
     return pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
+
+
+def _dates_as_text(s: pd.Series) -> str | None:
+    """How a text column of dates or times reads (a CSV's dates are text; Azure's schema inference
+    reads them as dates and featurizes their parts): its digits-only format ("%d.%m.%Y"), or
+    "text" for ISO and other forms; None when it is no such column. Every value must have a
+    digit and read as a date. A few values are tried first, so a column of names costs little."""
+    present = s.dropna().astype(str)
+    if present.empty or pd.api.types.is_numeric_dtype(s):
+        return None
+    for values in (present.head(DATE_PROBE_ROWS), present):
+        if not values.str.contains(r"\d").all() or parse_times(values)[1] is not None:
+            return None
+    found = numeric_date_format(present.str.strip())
+    return found[0] if found else "text"
+
+
+def _as_dates(s: pd.Series, form) -> pd.Series:
+    """A date column's values as datetimes: as fitted, so a few rows to predict on (no day
+    above 12) are read in the training data's order."""
+    if form is None:
+        return pd.to_datetime(s, errors="coerce")
+    if form == "text":
+        return parse_times(s)[0]
+    return pd.to_datetime(s.astype("object").where(s.notna()).astype(str).str.strip(), format=form, errors="coerce")
 
 
 def _by_target_mean(text: pd.Series, y: np.ndarray, kept: list) -> list:
@@ -77,6 +105,9 @@ class DataTransformer(TransformerMixin, BaseEstimator):
             elif pd.api.types.is_datetime64_any_dtype(s):
                 self.report_["dates"].append(col)
                 self.plans_.append((col, "date", None))
+            elif (form := _dates_as_text(s)) is not None:
+                self.report_["dates"].append(col)
+                self.plans_.append((col, "date", form))
             else:
                 text = s.astype("object").where(s.notna(), MISSING).astype(str)
                 counts = text.value_counts()
@@ -125,7 +156,7 @@ class DataTransformer(TransformerMixin, BaseEstimator):
             if kind == "num":
                 block = _finite(s).fillna(info).to_numpy()[:, None]
             elif kind == "date":
-                d = pd.to_datetime(s, errors="coerce")
+                d = _as_dates(s, info)
                 block = np.column_stack([d.dt.year, d.dt.month, d.dt.day, d.dt.dayofweek, d.dt.hour]).astype(float)
                 block = np.nan_to_num(block, nan=0.0)
             else:
