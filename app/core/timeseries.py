@@ -67,6 +67,24 @@ def numeric_date_format(text: pd.Series) -> tuple[str, pd.Series] | None:
     return min(whole, key=lambda found: found[1].drop_duplicates().sort_values().diff().nunique())
 
 
+DATE_PROBE_ROWS = 50
+
+
+def date_text_format(values: pd.Series) -> str | None:
+    """How a text column of dates or times reads (a CSV's dates are text; Azure's schema inference
+    reads them as dates): its digits-only format ("%d.%m.%Y"), or "text" for ISO and other forms;
+    None when it is no such column. Every value must have a digit and read as a date. A few
+    values are tried first, so a column of names costs little."""
+    present = values.dropna().astype(str)
+    if present.empty or pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
+        return None
+    for part in (present.head(DATE_PROBE_ROWS), present):
+        if not part.str.contains(r"\d").all() or parse_times(part)[1] is not None:
+            return None
+    found = numeric_date_format(present.str.strip())
+    return found[0] if found else "text"
+
+
 def _plain(value):
     """A NumPy scalar as the Python value it holds, so messages show 10.5, not np.float64(10.5)."""
     return value.item() if hasattr(value, "item") else value

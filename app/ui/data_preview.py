@@ -123,14 +123,16 @@ def profile(frame) -> list[ColumnProfile]:
 def _kind(col) -> str:
     import pandas as pd
 
+    from app.core.timeseries import date_text_format
+
     if pd.api.types.is_bool_dtype(col):
         return "boolean"
     if pd.api.types.is_integer_dtype(col):
         return "integer"
     if pd.api.types.is_float_dtype(col):
         return "decimal"
-    if pd.api.types.is_datetime64_any_dtype(col):
-        return "datetime"
+    if pd.api.types.is_datetime64_any_dtype(col) or date_text_format(col) is not None:
+        return "datetime"        # dates in a CSV are text; AutoML featurizes them as dates
     return "text"
 
 

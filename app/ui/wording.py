@@ -29,7 +29,10 @@ _LEARNER = re.compile(r"\b(" + "|".join(sorted(LEARNER_NAMES, key=len, reverse=T
 
 
 def missing_share(pct: float) -> str:
-    """"20% missing"; a share under 1% in tenths, since "0% missing" read as none at all."""
+    """"20% missing"; a share under 1% in tenths, and under a tenth as "<0.1%", since "0% missing"
+    read as none at all."""
+    if 0 < pct < 0.05:
+        return "<0.1% missing"
     return f"{pct:.1f}% missing" if 0 < pct < 0.95 else f"{pct:.0f}% missing"
 
 

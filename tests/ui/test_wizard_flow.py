@@ -6,6 +6,7 @@ from PySide6.QtCore import Qt
 from app.ui.wizard import wizard as w
 from app.ui.wizard.dataprep_page import COL_NAME, COL_TYPE
 
+from .clicks import click
 from .wizard_steps import connect_local, go_next, register_and_pick, set_budget
 
 
@@ -55,7 +56,10 @@ def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, make_wizar
     import pandas as pd
 
     path = tmp_path / "wide.csv"
-    pd.DataFrame({"id": range(6000), "shop": ["a", "b", "c"] * 2000, "y": [0, 1] * 3000}).to_csv(path, index=False)
+    days = pd.Series(pd.date_range("2020-01-01", periods=6000, freq="D").strftime("%d.%m.%Y"))
+    days[7] = None                                       # a gap a numeric fill would refuse
+    pd.DataFrame({"id": range(6000), "shop": ["a", "b", "c"] * 2000, "day": days,
+                  "y": [0, 1] * 3000}).to_csv(path, index=False)
     wizard = make_wizard()
     connect_local(qtbot, wizard, str(tmp_path / "ws"))
     register_and_pick(qtbot, wizard, str(path), "y", name="wide")
@@ -67,3 +71,7 @@ def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, make_wizar
              for r in range(prep.table.rowCount())}
     assert types["id"] == "integer, 0% missing, 5,000+ distinct"
     assert types["shop"] == "text, 0% missing, 3 distinct"
+    # Dates in a CSV are text; AutoML featurizes them as dates, so they are no identifier to drop.
+    assert types["day"] == "datetime, <0.1% missing, 4,999 distinct"   # 1 gap in 5,000
+    click(qtbot, prep.suggest_button)
+    assert wizard.spec.data_prep.options == {"drop": ["id"], "encode": {"shop": ["a", "b", "c"]}}

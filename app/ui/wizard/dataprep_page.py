@@ -33,7 +33,7 @@ def suggest_options(profile, rows: int, label: str) -> dict:
         elif p.dtype == "text" and p.distinct > 20:
             options["drop"].append(p.name)
         else:
-            if p.missing_pct > 0:
+            if p.missing_pct > 0 and p.dtype != "datetime":      # AutoML's date parts read a gap as one
                 options["fill_unknown" if p.dtype == "text" else "impute_random"].append(p.name)
             if p.dtype == "text":
                 options["encode"][p.name] = []  # the categories are read off the sample by options()

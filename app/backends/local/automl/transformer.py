@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 from sklearn.base import BaseEstimator, TransformerMixin
 
-from app.core.timeseries import numeric_date_format, parse_times
+from app.core.timeseries import date_text_format, parse_times
 
 ONE_HOT_MAX = 10          # text columns with at most this many values are one-hot encoded
 MAX_CODES = 100           # beyond this many values, rarer ones share one "other" code
@@ -23,7 +23,6 @@ SMOOTHING = 10            # rows of prior weight when ordering categories by the
 # as on all of them for all but the rarest categories, and saves seconds on a million rows.
 FIT_ROWS = 200_000
 MISSING = "__missing__"
-DATE_PROBE_ROWS = 50
 
 
 def _safe(name: str) -> str:
@@ -33,21 +32,6 @@ def _safe(name: str) -> str:
 def _finite(s: pd.Series) -> pd.Series:
     """Numbers as floats; infinite values count as missing, so they are imputed like gaps."""
     return pd.to_numeric(s, errors="coerce").astype(float).replace([np.inf, -np.inf], np.nan)
-
-
-def _dates_as_text(s: pd.Series) -> str | None:
-    """How a text column of dates or times reads (a CSV's dates are text; Azure's schema inference
-    reads them as dates and featurizes their parts): its digits-only format ("%d.%m.%Y"), or
-    "text" for ISO and other forms; None when it is no such column. Every value must have a
-    digit and read as a date. A few values are tried first, so a column of names costs little."""
-    present = s.dropna().astype(str)
-    if present.empty or pd.api.types.is_numeric_dtype(s):
-        return None
-    for values in (present.head(DATE_PROBE_ROWS), present):
-        if not values.str.contains(r"\d").all() or parse_times(values)[1] is not None:
-            return None
-    found = numeric_date_format(present.str.strip())
-    return found[0] if found else "text"
 
 
 def _as_dates(s: pd.Series, form) -> pd.Series:
@@ -105,7 +89,7 @@ class DataTransformer(TransformerMixin, BaseEstimator):
             elif pd.api.types.is_datetime64_any_dtype(s):
                 self.report_["dates"].append(col)
                 self.plans_.append((col, "date", None))
-            elif (form := _dates_as_text(s)) is not None:
+            elif (form := date_text_format(s)) is not None:
                 self.report_["dates"].append(col)
                 self.plans_.append((col, "date", form))
             else:
