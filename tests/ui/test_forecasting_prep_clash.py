@@ -37,7 +37,9 @@ def test_a_dropped_time_column_is_said_at_the_time_column_and_mended_on_the_data
     click(qtbot, prep.bundled)
     click(qtbot, prep.suggest_button)
     month_drop = prep.table.cellWidget(_row_of(prep.table, "month"), COL_DROP)
-    assert month_drop.isChecked()                 # many distinct texts: suggested as a column to drop
+    assert not month_drop.isChecked()             # dates: never suggested as an identifier to drop
+    click(qtbot, month_drop)                      # but a user may drop them
+    assert month_drop.isChecked()
     click_next(qtbot, wizard, w.PAGE_AUTOML)
     page = wizard.currentPage()
     choose(qtbot, page.task, "forecasting")
