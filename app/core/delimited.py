@@ -69,7 +69,7 @@ def sniff(path: Path) -> TextForm:
     except UnicodeDecodeError:
         text = "\x00"
     if any(ord(c) < 32 and c not in "\t\r\n" for c in text) or "\ufeff" in text[1:]:
-        raise UserInputError(f"{path.name}: is not a text file; choose a CSV file (or a Parquet file)")
+        raise _not_text(path.name)
     rows = {sep: list(_rows(text, sep)) for sep in SEPARATORS}
     separator = _separator(rows)
     return TextForm(encoding, separator, _decimal(rows[separator][1:], separator))
@@ -82,7 +82,7 @@ def _encoding(name: str, raw: bytes) -> str:
         raise UserInputError(f"{name}: is a spreadsheet workbook or a ZIP archive, not delimited text; "
                              "save the sheet as CSV and choose that file")
     if b"\x00" in raw:
-        raise UserInputError(f"{name}: is not a text file; choose a CSV file (or a Parquet file)")
+        raise _not_text(name)
     try:
         _decoded_sample(raw, "utf-8-sig")
     except UnicodeDecodeError:
@@ -94,6 +94,10 @@ def _encoding(name: str, raw: bytes) -> str:
     except UnicodeDecodeError:
         return "latin-1"            # the five bytes cp1252 leaves undefined
     return "cp1252"
+
+
+def _not_text(name: str) -> UserInputError:
+    return UserInputError(f"{name}: is not a text file; choose a CSV file (or a Parquet file)")
 
 
 def _decoded_sample(raw: bytes, encoding: str) -> str:
