@@ -170,6 +170,16 @@ def convert(src: Path, dest: Path, form: TextForm, sink=None) -> None:
                                  "check the quoting") from None
 
 
+def standard_copy(src: Path, dest: Path, sink=None) -> TextForm | None:
+    """Write `dest` as the comma-separated UTF-8 copy of `src` when `src` is delimited text of
+    another form; that form, or None (nothing written) when `src` is in the usual form already."""
+    form = sniff(src)
+    if form.standard:
+        return None
+    convert(src, dest, form, sink)
+    return form
+
+
 def _decimal_fixer():
     comma, grouped = DECIMAL_COMMA.fullmatch, GROUPED_DECIMAL_COMMA.fullmatch
 

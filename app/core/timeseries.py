@@ -47,6 +47,7 @@ def parse_times(values: pd.Series) -> tuple[pd.Series, object]:
 _ORDERS = {".": ("%d.%m.", ), "/": ("%m/%d/", "%d/%m/"), "-": ("%d-%m-", "%m-%d-")}
 _TIMES = ("", " %H:%M", " %H:%M:%S")
 _FORMAT_SAMPLE = 2000
+DATE_PROBE_ROWS = 50              # values of a text column tried as dates before the whole column
 
 
 def numeric_date_format(text: pd.Series) -> tuple[str, pd.Series] | None:
@@ -67,22 +68,23 @@ def numeric_date_format(text: pd.Series) -> tuple[str, pd.Series] | None:
     return min(whole, key=lambda found: found[1].drop_duplicates().sort_values().diff().nunique())
 
 
-DATE_PROBE_ROWS = 50
-
-
 def date_text_format(values: pd.Series) -> str | None:
     """How a text column of dates or times reads (a CSV's dates are text; Azure's schema inference
     reads them as dates): its digits-only format ("%d.%m.%Y"), or "text" for ISO and other forms;
     None when it is no such column. Every value must have a digit and read as a date. A few
-    values are tried first, so a column of names costs little."""
+    values are tried first, so a column of names costs little; the whole column is read once."""
     present = values.dropna().astype(str)
     if present.empty or pd.api.types.is_numeric_dtype(values) or pd.api.types.is_datetime64_any_dtype(values):
         return None
-    for part in (present.head(DATE_PROBE_ROWS), present):
-        if not part.str.contains(r"\d").all() or parse_times(part)[1] is not None:
-            return None
-    found = numeric_date_format(present.str.strip())
-    return found[0] if found else "text"
+    if not present.str.contains(r"\d").all() or parse_times(present.head(DATE_PROBE_ROWS))[1] is not None:
+        return None
+    text = present.str.strip()
+    if pd.to_datetime(text, errors="coerce", format="ISO8601").notna().all():
+        return "text"
+    found = numeric_date_format(text)
+    if found is not None:
+        return found[0]
+    return "text" if parse_times(present)[1] is None else None
 
 
 def _plain(value):

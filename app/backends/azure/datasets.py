@@ -15,7 +15,7 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
-from app.core.delimited import conversion_note, convert, sniff
+from app.core.delimited import conversion_note, standard_copy
 from app.core.errors import NotFoundError, UserInputError
 from app.core.progress import Sink
 from app.core.runs import DatasetVersion
@@ -134,15 +134,12 @@ def _in_standard_form(files: list[Path], kind: str, folder: Path, sink: Sink) ->
         return files, []
     out, notes = [], []
     for index, path in enumerate(files):
-        form = sniff(path)
-        if form.standard:
-            out.append(path)
-            continue
         copy = folder / str(index) / path.name           # the datastore keeps the file's own name
         copy.parent.mkdir()
-        convert(path, copy, form, sink)
-        out.append(copy)
-        notes.append(conversion_note(path.name, form))
+        form = standard_copy(path, copy, sink)
+        out.append(path if form is None else copy)
+        if form is not None:
+            notes.append(conversion_note(path.name, form))
     return out, notes
 
 

@@ -10,7 +10,7 @@ import urllib.request
 from pathlib import Path
 
 from app.backends.local.tables import count_rows, table_columns, table_format
-from app.core.delimited import TextForm, conversion_note, convert, sniff
+from app.core.delimited import TextForm, conversion_note, standard_copy
 from app.core.errors import UserInputError, disk_problem
 from app.core.progress import Sink
 
@@ -113,13 +113,11 @@ def _to_standard_form(path: Path, sink: Sink) -> TextForm | None:
     """Rewrite a delimited file of another form as comma-separated UTF-8; the form it had, or None."""
     if table_format(path) != "csv" or path.stat().st_size == 0:
         return None
-    form = sniff(path)
-    if form.standard:
-        return None
     converted = path.with_name(path.name + ".converting")
     try:
-        convert(path, converted, form, sink)
-        os.replace(converted, path)
+        form = standard_copy(path, converted, sink)
+        if form is not None:
+            os.replace(converted, path)
     except OSError as exc:
         raise write_failure(exc, path.parent) from None
     return form
