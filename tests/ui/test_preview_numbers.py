@@ -7,22 +7,27 @@ import numpy as np
 import pandas as pd
 from PySide6.QtCore import Qt
 
-from app.ui.wizard.preview_widget import PreviewWidget
+from app.ui.wizard import wizard as w
+
+from .clicks import add_file_by_clicks, click, click_next
 
 
-def test_decimals_are_shown_short_and_read_whole_in_the_tooltip(qtbot, runner, tmp_path):
+def test_decimals_are_shown_short_and_read_whole_in_the_tooltip(qtbot, fake_window, tmp_path):
     rng = np.random.default_rng(0)
     frame = pd.DataFrame({f"x{i}": rng.normal(size=50) for i in range(12)})
     frame["age"] = [22.0, 38.5] * 25
     frame["count"] = range(50)
     path = tmp_path / "floats.csv"
     frame.to_csv(path, index=False)
-    widget = PreviewWidget(runner)
-    qtbot.addWidget(widget)
-    widget.resize(900, 400)
-    widget.show()
-    with qtbot.waitSignal(widget.loaded, timeout=10_000):
-        widget.load_file(str(path))
+    window = fake_window()
+    click(qtbot, window.start_page.new_button)
+    qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
+    click_next(qtbot, window.wizard, w.PAGE_DATASET)
+    dialog = add_file_by_clicks(qtbot, window.wizard, str(path))   # Register new… then Add files…
+    widget = dialog.preview
+    qtbot.waitUntil(lambda: widget.sample is not None, timeout=10_000)
+    dialog.resize(dialog.width() + 900 - widget.width(), dialog.height())    # a 900 px preview
+    qtbot.waitUntil(lambda: widget.width() == 900, timeout=5_000)
     model, view = widget.rows_view.model(), widget.rows_view
     first = model.index(0, 0)
     as_read = str(pd.read_csv(path).x0[0])

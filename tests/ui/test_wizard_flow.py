@@ -6,7 +6,7 @@ from PySide6.QtCore import Qt
 from app.ui.wizard import wizard as w
 from app.ui.wizard.dataprep_page import COL_NAME, COL_TYPE
 
-from .clicks import click
+from .clicks import add_file_by_clicks, choose, click, click_next
 from .wizard_steps import connect_local, go_next, register_and_pick, set_budget
 
 
@@ -51,7 +51,7 @@ def test_wizard_does_not_carry_a_finished_spec_into_the_next(qtbot, make_wizard)
     assert (second.spec.dataset, second.spec.experiment, second.spec.automl.iterations) == ("", "", 20)
 
 
-def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, make_wizard, fake_backend, tmp_path):
+def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, fake_window, tmp_path):
     # The profile reads the first 5,000 rows: an id column of 6,000 rows read "5000 distinct".
     import pandas as pd
 
@@ -60,13 +60,22 @@ def test_a_column_distinct_in_every_profiled_row_reads_as_more(qtbot, make_wizar
     days[7] = None                                       # a gap a numeric fill would refuse
     pd.DataFrame({"id": range(6000), "shop": ["a", "b", "c"] * 2000, "day": days,
                   "y": [0, 1] * 3000}).to_csv(path, index=False)
-    wizard = make_wizard()
-    connect_local(qtbot, wizard, str(tmp_path / "ws"))
-    register_and_pick(qtbot, wizard, str(path), "y", name="wide")
-    go_next(qtbot, wizard, w.PAGE_COMPUTE)
-    go_next(qtbot, wizard, w.PAGE_DATAPREP)
+    window = fake_window()
+    click(qtbot, window.start_page.new_button)
+    qtbot.waitUntil(lambda: window.wizard is not None, timeout=10_000)
+    wizard = window.wizard
+    click_next(qtbot, wizard, w.PAGE_DATASET)
+    dialog = add_file_by_clicks(qtbot, wizard, str(path))
+    qtbot.waitUntil(dialog.register_button.isEnabled, timeout=20_000)
+    click(qtbot, dialog.register_button)
+    page = wizard.page(w.PAGE_DATASET)
+    qtbot.waitUntil(lambda: page.label.findText("y") >= 0, timeout=20_000)
+    choose(qtbot, page.label, "y")
+    qtbot.waitUntil(page.isComplete, timeout=20_000)
+    click_next(qtbot, wizard, w.PAGE_COMPUTE)
+    click_next(qtbot, wizard, w.PAGE_DATAPREP)
     prep = wizard.page(w.PAGE_DATAPREP)
-    prep.bundled.setChecked(True)
+    click(qtbot, prep.bundled)
     types = {prep.table.item(r, COL_NAME).data(Qt.ItemDataRole.UserRole): prep.table.item(r, COL_TYPE).text()
              for r in range(prep.table.rowCount())}
     assert types["id"] == "integer, 0% missing, 5,000+ distinct"
